@@ -1,0 +1,777 @@
+//! Connection commands: PING, ECHO, HELLO, QUIT, RESET, SELECT, CLIENT.
+
+use std::fmt::Write as _;
+use std::sync::atomic::Ordering;
+
+use bytes::Bytes;
+
+use crate::args::{eq_ic, parse_i64_strict, parse_int, ArgCursor};
+use crate::context::{After, ClientShared, Ctx};
+use crate::error::{CmdResult, CommandError, Lossy};
+use crate::spec::*;
+use crate::table::table;
+
+fn ping(ctx: &mut Ctx<'_>) -> CmdResult {
+    match ctx.argc() {
+        1 => ctx.reply().simple(b"PONG"),
+        2 => {
+            let msg = &ctx.argv[1];
+            ctx.client.reply.bulk(msg);
+        }
+        _ => return Err(CommandError::WrongArity("ping".into())),
+    }
+    Ok(())
+}
+
+fn echo(ctx: &mut Ctx<'_>) -> CmdResult {
+    let msg = &ctx.argv[1];
+    ctx.client.reply.bulk(msg);
+    Ok(())
+}
+
+/// Whether a client name / library attribute is acceptable: printable ASCII
+/// without spaces.
+fn valid_client_text(b: &[u8]) -> bool {
+    b.iter().all(|&c| (b'!'..=b'~').contains(&c))
+}
+
+fn set_client_name(shared: &ClientShared, name: &Bytes) -> CmdResult {
+    if !valid_client_text(name) {
+        return Err(CommandError::BadClientName);
+    }
+    *shared.name.lock() = if name.is_empty() {
+        None
+    } else {
+        Some(Bytes::copy_from_slice(name))
+    };
+    Ok(())
+}
+
+fn hello(ctx: &mut Ctx<'_>) -> CmdResult {
+    let mut ver = None;
+    let mut cur = ArgCursor::new(ctx.argv, 1);
+    if let Some(v) = cur.next_arg() {
+        let v = parse_i64_strict(v).ok_or(CommandError::ProtoNotInteger)?;
+        if !(2..=3).contains(&v) {
+            return Err(CommandError::NoProto);
+        }
+        ver = Some(v as u8);
+    }
+    let mut auth = None;
+    let mut name = None;
+    while let Some(opt) = cur.next_arg() {
+        if eq_ic(opt, "AUTH") && cur.remaining() >= 2 {
+            let user = cur.value()?;
+            let pass = cur.value()?;
+            auth = Some((user, pass));
+        } else if eq_ic(opt, "SETNAME") && cur.remaining() >= 1 {
+            name = Some(cur.value()?);
+        } else {
+            return Err(CommandError::HelloSyntax(Lossy::new(opt, 128)));
+        }
+    }
+    if let Some((user, pass)) = auth {
+        crate::auth::check_password(ctx, user, pass)?;
+        ctx.client.authenticated = true;
+    }
+    if let Some(name) = name {
+        set_client_name(&ctx.client.shared, name)?;
+    }
+    if let Some(v) = ver {
+        ctx.client.set_resp(v);
+    }
+    let id = ctx.client.id() as i64;
+    let resp = ctx.client.resp as i64;
+    let r = ctx.reply();
+    r.map(7);
+    r.bulk(b"server");
+    r.bulk(crate::SERVER_NAME.as_bytes());
+    r.bulk(b"version");
+    r.bulk(crate::REDIS_VERSION.as_bytes());
+    r.bulk(b"proto");
+    r.integer(resp);
+    r.bulk(b"id");
+    r.integer(id);
+    r.bulk(b"mode");
+    r.bulk(b"standalone");
+    r.bulk(b"role");
+    r.bulk(b"master");
+    r.bulk(b"modules");
+    r.array(0);
+    Ok(())
+}
+
+fn quit(ctx: &mut Ctx<'_>) -> CmdResult {
+    ctx.reply().ok();
+    ctx.client.after = After::Close;
+    Ok(())
+}
+
+fn reset(ctx: &mut Ctx<'_>) -> CmdResult {
+    ctx.client.select(0);
+    ctx.client.set_resp(2);
+    *ctx.client.shared.name.lock() = None;
+    ctx.client.authenticated = !crate::auth::auth_required(ctx.srv);
+    ctx.reply().simple(b"RESET");
+    Ok(())
+}
+
+fn select(ctx: &mut Ctx<'_>) -> CmdResult {
+    let idx = parse_int(&ctx.argv[1])?;
+    if idx < 0 || idx as usize >= ctx.srv.keyspace.len() {
+        return Err(CommandError::DbIndexOutOfRange);
+    }
+    ctx.client.select(idx as usize);
+    ctx.reply().ok();
+    Ok(())
+}
+
+fn client_id(ctx: &mut Ctx<'_>) -> CmdResult {
+    let id = ctx.client.id() as i64;
+    ctx.reply().integer(id);
+    Ok(())
+}
+
+fn client_setname(ctx: &mut Ctx<'_>) -> CmdResult {
+    set_client_name(&ctx.client.shared, &ctx.argv[2])?;
+    ctx.reply().ok();
+    Ok(())
+}
+
+fn client_getname(ctx: &mut Ctx<'_>) -> CmdResult {
+    let name = ctx.client.shared.name.lock().clone();
+    match name {
+        Some(n) => ctx.reply().bulk(&n),
+        None => ctx.reply().null(),
+    }
+    Ok(())
+}
+
+fn client_setinfo(ctx: &mut Ctx<'_>) -> CmdResult {
+    let attr = &ctx.argv[2];
+    let val = &ctx.argv[3];
+    let (slot, label) = if eq_ic(attr, "LIB-NAME") {
+        (&ctx.client.shared.lib_name, "lib-name")
+    } else if eq_ic(attr, "LIB-VER") {
+        (&ctx.client.shared.lib_ver, "lib-ver")
+    } else {
+        return Err(CommandError::UnrecognizedOption(Lossy::new(attr, 128)));
+    };
+    if !valid_client_text(val) {
+        return Err(CommandError::BadClientInfo(label));
+    }
+    *slot.lock() = if val.is_empty() {
+        None
+    } else {
+        Some(Bytes::copy_from_slice(val))
+    };
+    ctx.reply().ok();
+    Ok(())
+}
+
+/// The client types CLIENT LIST / CLIENT KILL filter on. Every client is
+/// "normal" until replication and pub/sub arrive.
+fn client_type_ok(t: &[u8]) -> Result<bool, CommandError> {
+    for known in ["normal", "master", "replica", "slave", "pubsub"] {
+        if eq_ic(t, known) {
+            return Ok(eq_ic(t, "normal"));
+        }
+    }
+    Err(CommandError::UnknownClientType(Lossy::new(t, 128)))
+}
+
+/// One CLIENT LIST line (without the trailing newline), fields in Redis
+/// 7.0's order, with Redis 7.2's lib-name/lib-ver appended.
+pub fn client_line(c: &ClientShared, out: &mut String) {
+    let name = c.name.lock().clone().unwrap_or_default();
+    let lib_name = c.lib_name.lock().clone().unwrap_or_default();
+    let lib_ver = c.lib_ver.lock().clone().unwrap_or_default();
+    let age = c.created.elapsed().as_secs();
+    let last = c.last_interaction_ms.load(Ordering::Relaxed) / 1000;
+    let idle = age.saturating_sub(last);
+    let cmd = match c.last_cmd.load(Ordering::Relaxed) {
+        u32::MAX => "NULL",
+        id => table().get(id).map_or("NULL", |e| e.full_name.as_str()),
+    };
+    let qbuf = c.qbuf.load(Ordering::Relaxed);
+    let _ = write!(
+        out,
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags=N db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+        c.id,
+        c.addr,
+        c.laddr,
+        c.fd,
+        String::from_utf8_lossy(&name),
+        age,
+        idle,
+        c.db.load(Ordering::Relaxed),
+        qbuf,
+        16384usize.saturating_sub(qbuf),
+        16384 + qbuf,
+        cmd,
+        c.resp.load(Ordering::Relaxed),
+        String::from_utf8_lossy(&lib_name),
+        String::from_utf8_lossy(&lib_ver),
+    );
+}
+
+fn client_list(ctx: &mut Ctx<'_>) -> CmdResult {
+    let mut cur = ArgCursor::new(ctx.argv, 2);
+    let mut ids: Option<Vec<u64>> = None;
+    let mut normal_only = true;
+    while let Some(opt) = cur.next_arg() {
+        if eq_ic(opt, "TYPE") && cur.remaining() == 1 {
+            normal_only = client_type_ok(cur.value()?)?;
+        } else if eq_ic(opt, "ID") && cur.remaining() >= 1 {
+            let mut v = Vec::new();
+            while let Some(a) = cur.next_arg() {
+                match parse_i64_strict(a) {
+                    Some(id) if id > 0 => v.push(id as u64),
+                    _ => return Err(CommandError::InvalidClientId),
+                }
+            }
+            ids = Some(v);
+        } else {
+            return Err(CommandError::Syntax);
+        }
+    }
+    let mut out = String::new();
+    if normal_only {
+        for c in ctx.srv.clients.snapshot() {
+            if ids.as_ref().is_some_and(|ids| !ids.contains(&c.id)) {
+                continue;
+            }
+            client_line(&c, &mut out);
+            out.push('\n');
+        }
+    }
+    ctx.reply().verbatim("txt", out.as_bytes());
+    Ok(())
+}
+
+fn client_info(ctx: &mut Ctx<'_>) -> CmdResult {
+    let mut out = String::new();
+    client_line(&ctx.client.shared, &mut out);
+    out.push('\n');
+    ctx.reply().verbatim("txt", out.as_bytes());
+    Ok(())
+}
+
+/// CLIENT KILL filters (the new form).
+#[derive(Default)]
+struct KillFilter<'a> {
+    id: Option<u64>,
+    addr: Option<&'a [u8]>,
+    laddr: Option<&'a [u8]>,
+    user: Option<&'a [u8]>,
+    normal_type: Option<bool>,
+    skipme: bool,
+}
+
+fn client_kill(ctx: &mut Ctx<'_>) -> CmdResult {
+    let me = ctx.client.id();
+    if ctx.argc() == 3 {
+        // Old form: CLIENT KILL addr:port, +OK or an error.
+        let addr = &ctx.argv[2];
+        let victim = ctx
+            .srv
+            .clients
+            .snapshot()
+            .into_iter()
+            .find(|c| c.addr.as_bytes() == &addr[..])
+            .ok_or(CommandError::NoSuchClient)?;
+        if victim.id == me {
+            ctx.client.after = After::Close;
+        } else {
+            victim.kill();
+        }
+        ctx.reply().ok();
+        return Ok(());
+    }
+    let mut f = KillFilter {
+        skipme: true,
+        ..KillFilter::default()
+    };
+    let mut cur = ArgCursor::new(ctx.argv, 2);
+    while let Some(opt) = cur.next_arg() {
+        let Some(val) = cur.next_arg() else {
+            return Err(CommandError::Syntax);
+        };
+        if eq_ic(opt, "ID") {
+            match parse_i64_strict(val) {
+                Some(id) if id > 0 => f.id = Some(id as u64),
+                _ => return Err(CommandError::ClientIdNotPositive),
+            }
+        } else if eq_ic(opt, "TYPE") {
+            f.normal_type = Some(client_type_ok(val)?);
+        } else if eq_ic(opt, "ADDR") {
+            f.addr = Some(val);
+        } else if eq_ic(opt, "LADDR") {
+            f.laddr = Some(val);
+        } else if eq_ic(opt, "USER") {
+            f.user = Some(val);
+        } else if eq_ic(opt, "SKIPME") {
+            if eq_ic(val, "yes") {
+                f.skipme = true;
+            } else if eq_ic(val, "no") {
+                f.skipme = false;
+            } else {
+                return Err(CommandError::Syntax);
+            }
+        } else {
+            return Err(CommandError::Syntax);
+        }
+    }
+    let mut killed = 0;
+    for c in ctx.srv.clients.snapshot() {
+        let matches = f.id.is_none_or(|id| id == c.id)
+            && f.addr.is_none_or(|a| a == c.addr.as_bytes())
+            && f.laddr.is_none_or(|a| a == c.laddr.as_bytes())
+            && f.user.is_none_or(|u| u == b"default")
+            && f.normal_type.unwrap_or(true)
+            && !(f.skipme && c.id == me);
+        if matches {
+            killed += 1;
+            if c.id == me {
+                ctx.client.after = After::Close;
+            } else {
+                c.kill();
+            }
+        }
+    }
+    ctx.reply().integer(killed);
+    Ok(())
+}
+
+/// Writes a HELP reply: a header line naming the command, then the lines.
+pub fn help_reply(ctx: &mut Ctx<'_>, command: &str, lines: &[&str]) {
+    let r = ctx.reply();
+    r.array(lines.len() + 3);
+    r.simple(
+        format!("{command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:").as_bytes(),
+    );
+    for l in lines {
+        r.simple(l.as_bytes());
+    }
+    r.simple(b"HELP");
+    r.simple(b"    Print this help.");
+}
+
+fn client_help(ctx: &mut Ctx<'_>) -> CmdResult {
+    help_reply(
+        ctx,
+        "CLIENT",
+        &[
+            "GETNAME",
+            "    Return the name of the current connection.",
+            "ID",
+            "    Return the ID of the current connection.",
+            "INFO",
+            "    Return information about the current client connection.",
+            "KILL <ip:port>",
+            "    Kill connection made from <ip:port>.",
+            "KILL <option> <value> [<option> <value> [...]]",
+            "    Kill connections. Options are: ID <id>, TYPE <normal|master|replica|pubsub>,",
+            "    USER <username>, ADDR <ip:port>, LADDR <ip:port>, SKIPME (YES|NO).",
+            "LIST [options ...]",
+            "    Return information about client connections. Options: TYPE <type>, ID <id> [...].",
+            "SETNAME <name>",
+            "    Assign the name <name> to the current connection.",
+            "SETINFO <LIB-NAME|LIB-VER> <value>",
+            "    Set client library name or version.",
+        ],
+    );
+    Ok(())
+}
+
+const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "id",
+        handler: Some(client_id),
+        arity: 2,
+        flags: NOSCRIPT | LOADING | STALE,
+        acl: CAT_CONNECTION,
+        key_range: (0, 0, 0),
+        group: "connection",
+        since: "5.0.0",
+        summary: "Returns the connection's unique id.",
+        complexity: "O(1)",
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "setname",
+        handler: Some(client_setname),
+        arity: 3,
+        flags: NOSCRIPT | LOADING | STALE,
+        acl: CAT_CONNECTION,
+        key_range: (0, 0, 0),
+        group: "connection",
+        since: "2.6.9",
+        summary: "Names the connection.",
+        complexity: "O(1)",
+        args: &[Arg {
+            name: "connection-name",
+            kind: ArgKind::String,
+            ..Arg::BASE
+        }],
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "getname",
+        handler: Some(client_getname),
+        arity: 2,
+        flags: NOSCRIPT | LOADING | STALE,
+        acl: CAT_CONNECTION,
+        key_range: (0, 0, 0),
+        group: "connection",
+        since: "2.6.9",
+        summary: "Returns the connection's name.",
+        complexity: "O(1)",
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "list",
+        handler: Some(client_list),
+        arity: -2,
+        flags: ADMIN | NOSCRIPT | LOADING | STALE,
+        acl: CAT_CONNECTION,
+        key_range: (0, 0, 0),
+        tips: &["nondeterministic_output"],
+        group: "connection",
+        since: "2.4.0",
+        summary: "Lists the connected clients.",
+        complexity: "O(N) where N is the number of client connections",
+        args: &[
+            Arg {
+                name: "normal_master_replica_pubsub",
+                kind: ArgKind::Oneof,
+                token: Some("TYPE"),
+                since: Some("5.0.0"),
+                flags: ARG_OPTIONAL,
+                args: &[
+                    Arg {
+                        name: "normal",
+                        kind: ArgKind::PureToken,
+                        token: Some("NORMAL"),
+                        ..Arg::BASE
+                    },
+                    Arg {
+                        name: "master",
+                        kind: ArgKind::PureToken,
+                        token: Some("MASTER"),
+                        ..Arg::BASE
+                    },
+                    Arg {
+                        name: "replica",
+                        kind: ArgKind::PureToken,
+                        token: Some("REPLICA"),
+                        ..Arg::BASE
+                    },
+                    Arg {
+                        name: "pubsub",
+                        kind: ArgKind::PureToken,
+                        token: Some("PUBSUB"),
+                        ..Arg::BASE
+                    },
+                ],
+                ..Arg::BASE
+            },
+            Arg {
+                name: "id",
+                kind: ArgKind::Block,
+                token: Some("ID"),
+                since: Some("6.2.0"),
+                flags: ARG_OPTIONAL,
+                args: &[Arg {
+                    name: "client-id",
+                    kind: ArgKind::Integer,
+                    flags: ARG_MULTIPLE,
+                    ..Arg::BASE
+                }],
+                ..Arg::BASE
+            },
+        ],
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "info",
+        handler: Some(client_info),
+        arity: 2,
+        flags: NOSCRIPT | LOADING | STALE,
+        acl: CAT_CONNECTION,
+        key_range: (0, 0, 0),
+        tips: &["nondeterministic_output"],
+        group: "connection",
+        since: "6.2.0",
+        summary: "Describes the calling connection.",
+        complexity: "O(1)",
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "kill",
+        handler: Some(client_kill),
+        arity: -3,
+        flags: ADMIN | NOSCRIPT | LOADING | STALE,
+        acl: CAT_CONNECTION,
+        key_range: (0, 0, 0),
+        group: "connection",
+        since: "2.4.0",
+        summary: "Disconnects one or more clients.",
+        complexity: "O(N) where N is the number of client connections",
+        args: &[Arg {
+            name: "filter",
+            kind: ArgKind::Oneof,
+            args: &[
+                Arg {
+                    name: "ip:port",
+                    kind: ArgKind::String,
+                    ..Arg::BASE
+                },
+                Arg {
+                    name: "new-format",
+                    kind: ArgKind::Oneof,
+                    flags: ARG_MULTIPLE,
+                    args: &[
+                        Arg {
+                            name: "client-id",
+                            kind: ArgKind::Integer,
+                            token: Some("ID"),
+                            since: Some("2.8.12"),
+                            flags: ARG_OPTIONAL,
+                            ..Arg::BASE
+                        },
+                        Arg {
+                            name: "normal_master_slave_pubsub",
+                            kind: ArgKind::Oneof,
+                            token: Some("TYPE"),
+                            since: Some("2.8.12"),
+                            flags: ARG_OPTIONAL,
+                            args: &[
+                                Arg {
+                                    name: "normal",
+                                    kind: ArgKind::PureToken,
+                                    token: Some("NORMAL"),
+                                    ..Arg::BASE
+                                },
+                                Arg {
+                                    name: "master",
+                                    kind: ArgKind::PureToken,
+                                    token: Some("MASTER"),
+                                    since: Some("3.2.0"),
+                                    ..Arg::BASE
+                                },
+                                Arg {
+                                    name: "slave",
+                                    kind: ArgKind::PureToken,
+                                    token: Some("SLAVE"),
+                                    ..Arg::BASE
+                                },
+                                Arg {
+                                    name: "replica",
+                                    kind: ArgKind::PureToken,
+                                    token: Some("REPLICA"),
+                                    since: Some("5.0.0"),
+                                    ..Arg::BASE
+                                },
+                                Arg {
+                                    name: "pubsub",
+                                    kind: ArgKind::PureToken,
+                                    token: Some("PUBSUB"),
+                                    ..Arg::BASE
+                                },
+                            ],
+                            ..Arg::BASE
+                        },
+                        Arg {
+                            name: "username",
+                            kind: ArgKind::String,
+                            token: Some("USER"),
+                            flags: ARG_OPTIONAL,
+                            ..Arg::BASE
+                        },
+                        Arg {
+                            name: "ip:port",
+                            kind: ArgKind::String,
+                            token: Some("ADDR"),
+                            flags: ARG_OPTIONAL,
+                            ..Arg::BASE
+                        },
+                        Arg {
+                            name: "ip:port",
+                            kind: ArgKind::String,
+                            token: Some("LADDR"),
+                            since: Some("6.2.0"),
+                            flags: ARG_OPTIONAL,
+                            ..Arg::BASE
+                        },
+                        Arg {
+                            name: "yes/no",
+                            kind: ArgKind::String,
+                            token: Some("SKIPME"),
+                            flags: ARG_OPTIONAL,
+                            ..Arg::BASE
+                        },
+                    ],
+                    ..Arg::BASE
+                },
+            ],
+            ..Arg::BASE
+        }],
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "help",
+        handler: Some(client_help),
+        arity: 2,
+        flags: LOADING | STALE,
+        acl: CAT_CONNECTION,
+        key_range: (0, 0, 0),
+        group: "connection",
+        since: "5.0.0",
+        summary: "Lists the CLIENT subcommands.",
+        complexity: "O(1)",
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "setinfo",
+        handler: Some(client_setinfo),
+        arity: 4,
+        flags: NOSCRIPT | LOADING | STALE,
+        acl: CAT_CONNECTION,
+        group: "connection",
+        since: "7.2.0",
+        summary: "Sets information about the connection's client library.",
+        complexity: "O(1)",
+        args: &[Arg {
+            name: "attr",
+            kind: ArgKind::Oneof,
+            args: &[
+                Arg {
+                    name: "libname",
+                    kind: ArgKind::String,
+                    token: Some("LIB-NAME"),
+                    ..Arg::BASE
+                },
+                Arg {
+                    name: "libver",
+                    kind: ArgKind::String,
+                    token: Some("LIB-VER"),
+                    ..Arg::BASE
+                },
+            ],
+            ..Arg::BASE
+        }],
+        ..CommandSpec::BASE
+    },
+];
+
+pub static COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "ping",
+        handler: Some(ping),
+        arity: -1,
+        flags: FAST,
+        acl: CAT_CONNECTION,
+        key_range: (0, 0, 0),
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        group: "connection",
+        since: "1.0.0",
+        summary: "Checks that the connection is alive; replies PONG or the given message.",
+        complexity: "O(1)",
+        args: &[
+            Arg { name: "message", kind: ArgKind::String, flags: ARG_OPTIONAL, ..Arg::BASE },
+        ],
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "echo",
+        handler: Some(echo),
+        arity: 2,
+        flags: LOADING | STALE | FAST,
+        acl: CAT_CONNECTION,
+        key_range: (0, 0, 0),
+        group: "connection",
+        since: "1.0.0",
+        summary: "Replies with the given message.",
+        complexity: "O(1)",
+        args: &[
+            Arg { name: "message", kind: ArgKind::String, ..Arg::BASE },
+        ],
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "hello",
+        handler: Some(hello),
+        arity: -1,
+        flags: NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+        acl: CAT_CONNECTION,
+        key_range: (0, 0, 0),
+        group: "connection",
+        since: "6.0.0",
+        summary: "Negotiates the protocol version (RESP2 or RESP3), optionally authenticating and naming the connection.",
+        complexity: "O(1)",
+        args: &[
+            Arg { name: "arguments", kind: ArgKind::Block, flags: ARG_OPTIONAL, args: &[
+                    Arg { name: "protover", kind: ArgKind::Integer, ..Arg::BASE },
+                    Arg { name: "username_password", kind: ArgKind::Block, token: Some("AUTH"), flags: ARG_OPTIONAL, args: &[
+                            Arg { name: "username", kind: ArgKind::String, ..Arg::BASE },
+                            Arg { name: "password", kind: ArgKind::String, ..Arg::BASE },
+                        ], ..Arg::BASE },
+                    Arg { name: "clientname", kind: ArgKind::String, token: Some("SETNAME"), flags: ARG_OPTIONAL, ..Arg::BASE },
+                ], ..Arg::BASE },
+        ],
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "quit",
+        handler: Some(quit),
+        arity: -1,
+        flags: NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+        acl: CAT_CONNECTION,
+        key_range: (0, 0, 0),
+        group: "connection",
+        since: "1.0.0",
+        summary: "Closes the connection after replying.",
+        complexity: "O(1)",
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "reset",
+        handler: Some(reset),
+        arity: 1,
+        flags: NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+        acl: CAT_CONNECTION,
+        key_range: (0, 0, 0),
+        group: "connection",
+        since: "6.2.0",
+        summary: "Resets the connection to its initial state.",
+        complexity: "O(1)",
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "select",
+        handler: Some(select),
+        arity: 2,
+        flags: LOADING | STALE | FAST,
+        acl: CAT_CONNECTION,
+        key_range: (0, 0, 0),
+        group: "connection",
+        since: "1.0.0",
+        summary: "Selects the database the connection works in.",
+        complexity: "O(1)",
+        args: &[
+            Arg { name: "index", kind: ArgKind::Integer, ..Arg::BASE },
+        ],
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "client",
+        arity: -2,
+        group: "connection",
+        since: "2.4.0",
+        summary: "A container for client connection commands.",
+        complexity: "Depends on subcommand.",
+        subcommands: CLIENT_SUBCOMMANDS,
+        ..CommandSpec::BASE
+    },
+];

@@ -1,0 +1,277 @@
+//! State shared by all connections (`ServerState`), each connection's own
+//! state (`Client`), and what a handler sees (`Ctx`).
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use ferrodis_config::Config;
+use ferrodis_engine::{Db, Keyspace};
+use ferrodis_protocol::ReplyBuf;
+use parking_lot::{Mutex, RwLock};
+
+/// Server-wide counters reported by INFO. Hot counters are added per batch
+/// by connections, not per command, to keep cache lines quiet.
+#[derive(Default)]
+pub struct Stats {
+    pub total_connections_received: AtomicU64,
+    pub total_commands_processed: AtomicU64,
+    pub rejected_connections: AtomicU64,
+    pub net_input_bytes: AtomicU64,
+    pub net_output_bytes: AtomicU64,
+    pub expired_keys: AtomicU64,
+    pub evicted_keys: AtomicU64,
+    pub keyspace_hits: AtomicU64,
+    pub keyspace_misses: AtomicU64,
+    pub total_error_replies: AtomicU64,
+    pub unexpected_error_replies: AtomicU64,
+    pub client_query_buffer_limit_disconnections: AtomicU64,
+}
+
+impl Stats {
+    pub fn reset(&self) {
+        for c in [
+            &self.total_connections_received,
+            &self.total_commands_processed,
+            &self.rejected_connections,
+            &self.net_input_bytes,
+            &self.net_output_bytes,
+            &self.expired_keys,
+            &self.evicted_keys,
+            &self.keyspace_hits,
+            &self.keyspace_misses,
+            &self.total_error_replies,
+            &self.unexpected_error_replies,
+            &self.client_query_buffer_limit_disconnections,
+        ] {
+            c.store(0, Ordering::Relaxed);
+        }
+    }
+}
+
+/// How the server should stop when SHUTDOWN asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShutdownMode {
+    Default,
+    NoSave,
+    Save,
+}
+
+/// What the connection does after writing the replies of this batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum After {
+    #[default]
+    Continue,
+    /// QUIT, CLIENT KILL of oneself, protocol errors.
+    Close,
+    /// SHUTDOWN: close and stop the server.
+    Shutdown(ShutdownMode),
+}
+
+/// Immutable facts about this server process.
+pub struct ServerInfo {
+    pub run_id: String,
+    pub started: Instant,
+    pub started_unix_ms: u64,
+    pub executable: String,
+    pub config_file: String,
+    pub tcp_port: AtomicU32,
+    pub pid: u32,
+}
+
+/// Everything shared between connections.
+pub struct ServerState {
+    pub keyspace: Keyspace,
+    pub config: RwLock<Config>,
+    /// Bumped on every CONFIG SET, so connections can cache config values
+    /// and refresh them only when this changes.
+    pub config_epoch: AtomicU64,
+    pub stats: Stats,
+    pub clients: ClientRegistry,
+    pub info: ServerInfo,
+    /// Set once shutdown has begun.
+    pub shutting_down: AtomicBool,
+}
+
+impl ServerState {
+    pub fn new(config: Config, info: ServerInfo) -> ServerState {
+        ServerState {
+            keyspace: Keyspace::new(config.databases),
+            config: RwLock::new(config),
+            config_epoch: AtomicU64::new(0),
+            stats: Stats::default(),
+            clients: ClientRegistry::default(),
+            info,
+            shutting_down: AtomicBool::new(false),
+        }
+    }
+}
+
+/// What other connections may see and change of a client: CLIENT LIST,
+/// CLIENT KILL, INFO clients.
+pub struct ClientShared {
+    pub id: u64,
+    pub addr: String,
+    pub laddr: String,
+    pub fd: i64,
+    pub created: Instant,
+    /// Milliseconds since `created` of the last command.
+    pub last_interaction_ms: AtomicU64,
+    pub db: AtomicUsize,
+    pub resp: AtomicU8,
+    /// Table id of the last command run, or u32::MAX.
+    pub last_cmd: AtomicU32,
+    pub qbuf: AtomicUsize,
+    pub name: Mutex<Option<Bytes>>,
+    pub lib_name: Mutex<Option<Bytes>>,
+    pub lib_ver: Mutex<Option<Bytes>>,
+    pub killed: AtomicBool,
+    /// Wakes the connection task so it notices `killed`.
+    pub waker: Box<dyn Fn() + Send + Sync>,
+}
+
+impl ClientShared {
+    pub fn new(
+        id: u64,
+        addr: String,
+        laddr: String,
+        fd: i64,
+        waker: Box<dyn Fn() + Send + Sync>,
+    ) -> ClientShared {
+        ClientShared {
+            id,
+            addr,
+            laddr,
+            fd,
+            created: Instant::now(),
+            last_interaction_ms: AtomicU64::new(0),
+            db: AtomicUsize::new(0),
+            resp: AtomicU8::new(2),
+            last_cmd: AtomicU32::new(u32::MAX),
+            qbuf: AtomicUsize::new(0),
+            name: Mutex::new(None),
+            lib_name: Mutex::new(None),
+            lib_ver: Mutex::new(None),
+            killed: AtomicBool::new(false),
+            waker,
+        }
+    }
+
+    /// Marks the client for disconnection and wakes its task.
+    pub fn kill(&self) {
+        self.killed.store(true, Ordering::Release);
+        (self.waker)();
+    }
+
+    pub fn touch(&self) {
+        let ms = self.created.elapsed().as_millis() as u64;
+        self.last_interaction_ms.store(ms, Ordering::Relaxed);
+    }
+}
+
+/// All connected clients, by id (ordered, as CLIENT LIST prints them).
+#[derive(Default)]
+pub struct ClientRegistry {
+    next_id: AtomicU64,
+    clients: Mutex<BTreeMap<u64, Arc<ClientShared>>>,
+}
+
+impl ClientRegistry {
+    /// Allocates a client id (starting at 1, never reused).
+    pub fn next_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    pub fn register(&self, c: Arc<ClientShared>) {
+        self.clients.lock().insert(c.id, c);
+    }
+
+    pub fn unregister(&self, id: u64) {
+        self.clients.lock().remove(&id);
+    }
+
+    pub fn len(&self) -> usize {
+        self.clients.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A snapshot, so callers format replies without holding the lock.
+    pub fn snapshot(&self) -> Vec<Arc<ClientShared>> {
+        self.clients.lock().values().cloned().collect()
+    }
+
+    pub fn get(&self, id: u64) -> Option<Arc<ClientShared>> {
+        self.clients.lock().get(&id).cloned()
+    }
+}
+
+/// A connection's private state.
+pub struct Client {
+    pub shared: Arc<ClientShared>,
+    pub db: usize,
+    pub resp: u8,
+    pub authenticated: bool,
+    pub after: After,
+    pub reply: ReplyBuf,
+    /// Commands run since the counters were last folded into `Stats`.
+    pub pending_commands: u64,
+}
+
+impl Client {
+    pub fn new(shared: Arc<ClientShared>) -> Client {
+        Client {
+            shared,
+            db: 0,
+            resp: 2,
+            authenticated: true,
+            after: After::Continue,
+            reply: ReplyBuf::new(),
+            pending_commands: 0,
+        }
+    }
+
+    pub fn id(&self) -> u64 {
+        self.shared.id
+    }
+
+    pub fn select(&mut self, db: usize) {
+        self.db = db;
+        self.shared.db.store(db, Ordering::Relaxed);
+    }
+
+    pub fn set_resp(&mut self, v: u8) {
+        self.resp = v;
+        self.reply.set_resp(v);
+        self.shared.resp.store(v, Ordering::Relaxed);
+    }
+}
+
+/// What a handler works with: the server, its client, the arguments (the
+/// command name at index 0) and the time the command started.
+pub struct Ctx<'a> {
+    pub srv: &'a ServerState,
+    pub client: &'a mut Client,
+    pub argv: &'a [Bytes],
+    pub now_ms: u64,
+}
+
+impl Ctx<'_> {
+    /// The reply buffer of the calling client.
+    pub fn reply(&mut self) -> &mut ReplyBuf {
+        &mut self.client.reply
+    }
+
+    /// The client's selected database.
+    pub fn db(&self) -> &Db {
+        self.srv.keyspace.db(self.client.db)
+    }
+
+    pub fn argc(&self) -> usize {
+        self.argv.len()
+    }
+}

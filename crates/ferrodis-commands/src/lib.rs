@@ -1,0 +1,39 @@
+//! Commands: the command table, the shared argument parser, typed command
+//! errors, and one module per Redis command group.
+//!
+//! Layout:
+//! - [`spec`]: the shape of a table row (flags, key specs, docs, handler).
+//! - [`table`]: all families' rows, looked up case-insensitively.
+//! - [`dispatch`]: lookup, the gates (arity, auth, ...), then the handler.
+//! - [`context`]: `ServerState` (shared), `Client` (per connection), `Ctx`.
+//! - [`args`]: number parsing with Redis's strictness; option cursor.
+//! - [`keys`]: key extraction from key specs.
+//! - [`error`]: `CommandError`, whose Display is Redis's exact reply.
+//! - [`auth`]: password checks.
+//! - families: [`connection`], [`server`], [`command`], [`string`],
+//!   [`keyspace`] (Redis's "generic").
+
+pub mod args;
+pub mod auth;
+pub mod command;
+pub mod connection;
+pub mod context;
+pub mod dispatch;
+pub mod error;
+pub mod keys;
+pub mod keyspace;
+pub mod server;
+pub mod spec;
+pub mod string;
+pub mod table;
+
+pub use context::{After, Client, ClientShared, Ctx, ServerInfo, ServerState, ShutdownMode};
+pub use dispatch::execute;
+
+/// The Redis version whose behaviour we implement; clients compare against
+/// it to decide which commands they may use.
+pub const REDIS_VERSION: &str = "7.0.15";
+/// Our own version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The server name HELLO reports.
+pub const SERVER_NAME: &str = "ferrodis";

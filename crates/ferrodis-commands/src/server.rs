@@ -1,0 +1,596 @@
+//! Server commands: INFO, TIME, DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, SHUTDOWN
+//! and CONFIG.
+
+use std::fmt::Write as _;
+use std::sync::atomic::Ordering;
+
+use ferrodis_engine::clock::now_us;
+use ferrodis_engine::glob::glob_match;
+use ferrodis_engine::Shard;
+
+use crate::args::{eq_ic, parse_i64_strict};
+use crate::context::{After, Ctx, ShutdownMode};
+use crate::error::{CmdResult, CommandError};
+use crate::spec::*;
+
+fn time(ctx: &mut Ctx<'_>) -> CmdResult {
+    let us = now_us();
+    let r = ctx.reply();
+    r.array(2);
+    r.bulk_int((us / 1_000_000) as i64);
+    r.bulk_int((us % 1_000_000) as i64);
+    Ok(())
+}
+
+fn dbsize(ctx: &mut Ctx<'_>) -> CmdResult {
+    let n = ctx.db().len() as i64;
+    ctx.reply().integer(n);
+    Ok(())
+}
+
+/// Parses the optional ASYNC|SYNC of FLUSHDB/FLUSHALL: true for ASYNC.
+fn flush_mode(ctx: &Ctx<'_>) -> Result<bool, CommandError> {
+    match ctx.argv.get(1) {
+        None => Ok(false),
+        Some(a) if ctx.argc() == 2 && eq_ic(a, "ASYNC") => Ok(true),
+        Some(a) if ctx.argc() == 2 && eq_ic(a, "SYNC") => Ok(false),
+        Some(_) => Err(CommandError::Syntax),
+    }
+}
+
+/// Drops flushed contents, off the connection's thread when asked to.
+fn drop_flushed(old: Vec<Shard>, lazy: bool) {
+    if lazy {
+        std::thread::spawn(move || drop(old));
+    } else {
+        drop(old);
+    }
+}
+
+fn flushdb(ctx: &mut Ctx<'_>) -> CmdResult {
+    let lazy = flush_mode(ctx)?;
+    drop_flushed(ctx.db().take_all(), lazy);
+    ctx.reply().ok();
+    Ok(())
+}
+
+fn flushall(ctx: &mut Ctx<'_>) -> CmdResult {
+    let lazy = flush_mode(ctx)?;
+    drop_flushed(ctx.srv.keyspace.take_all(), lazy);
+    ctx.reply().ok();
+    Ok(())
+}
+
+fn swapdb(ctx: &mut Ctx<'_>) -> CmdResult {
+    let a = parse_i64_strict(&ctx.argv[1]).ok_or(CommandError::InvalidFirstDb)?;
+    let b = parse_i64_strict(&ctx.argv[2]).ok_or(CommandError::InvalidSecondDb)?;
+    let n = ctx.srv.keyspace.len() as i64;
+    if a < 0 || a >= n || b < 0 || b >= n {
+        return Err(CommandError::DbIndexOutOfRange);
+    }
+    ctx.srv.keyspace.swap_db(a as usize, b as usize);
+    ctx.reply().ok();
+    Ok(())
+}
+
+fn shutdown(ctx: &mut Ctx<'_>) -> CmdResult {
+    let mut mode = ShutdownMode::Default;
+    for a in &ctx.argv[1..] {
+        if eq_ic(a, "NOSAVE") {
+            mode = ShutdownMode::NoSave;
+        } else if eq_ic(a, "SAVE") {
+            mode = ShutdownMode::Save;
+        } else if eq_ic(a, "NOW") || eq_ic(a, "FORCE") {
+            // No shutdown wait for replicas and nothing that can fail yet:
+            // both are accepted and change nothing.
+        } else if eq_ic(a, "ABORT") {
+            return Err(CommandError::NoShutdownInProgress);
+        } else {
+            return Err(CommandError::Syntax);
+        }
+    }
+    // Like Redis, a successful SHUTDOWN sends no reply: the connection closes.
+    ctx.client.after = After::Shutdown(mode);
+    Ok(())
+}
+
+/// Human-readable byte count as INFO prints it (e.g. "1.20M").
+fn bytes_human(n: u64) -> String {
+    const UNITS: [(f64, &str); 5] = [
+        (1024f64 * 1024.0 * 1024.0 * 1024.0 * 1024.0, "P"),
+        (1024f64 * 1024.0 * 1024.0 * 1024.0, "T"),
+        (1024f64 * 1024.0 * 1024.0, "G"),
+        (1024f64 * 1024.0, "M"),
+        (1024f64, "K"),
+    ];
+    let f = n as f64;
+    for (size, unit) in UNITS {
+        if f >= size {
+            return format!("{:.2}{}", f / size, unit);
+        }
+    }
+    format!("{n}B")
+}
+
+/// Reads (rss_bytes, user_secs, sys_secs) of this process from /proc.
+fn process_usage() -> (u64, f64, f64) {
+    let rss = std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * 4096);
+    let (mut user, mut sys) = (0.0, 0.0);
+    if let Ok(stat) = std::fs::read_to_string("/proc/self/stat") {
+        // Fields after the parenthesised command name; utime and stime are
+        // the 14th and 15th fields, in clock ticks (100 per second on Linux).
+        if let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) {
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            user = f.get(11).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) / 100.0;
+            sys = f.get(12).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) / 100.0;
+        }
+    }
+    (rss, user, sys)
+}
+
+fn total_system_memory() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("MemTotal:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// Builds the INFO text for the requested sections. `sections` empty means
+/// the default set; "all"/"everything" include every section we have.
+pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
+    const DEFAULT: &[&str] = &[
+        "server",
+        "clients",
+        "memory",
+        "persistence",
+        "stats",
+        "replication",
+        "cpu",
+        "modules",
+        "errorstats",
+        "cluster",
+        "keyspace",
+    ];
+    let everything = sections.is_empty()
+        || sections
+            .iter()
+            .any(|s| eq_ic(s, "all") || eq_ic(s, "everything") || eq_ic(s, "default"));
+    let want = |name: &str| everything || sections.iter().any(|s| eq_ic(s, name));
+    let srv = ctx.srv;
+    let cfg = srv.config.read();
+    let mut out = String::new();
+    let section = |out: &mut String, title: &str, body: &dyn Fn(&mut String)| {
+        if !out.is_empty() {
+            out.push_str("\r\n");
+        }
+        let _ = write!(out, "# {title}\r\n");
+        body(out);
+    };
+    let (rss, user, sys) = process_usage();
+    let uptime = srv.info.started.elapsed().as_secs();
+    for name in DEFAULT {
+        if !want(name) {
+            continue;
+        }
+        match *name {
+            "server" => section(&mut out, "Server", &|o| {
+                let _ = write!(
+                    o,
+                    "redis_version:{}\r\nferrodis_version:{}\r\nredis_git_sha1:00000000\r\nredis_git_dirty:0\r\nredis_build_id:0\r\nredis_mode:standalone\r\nos:{} {}\r\narch_bits:64\r\nmonotonic_clock:POSIX clock_gettime\r\nmultiplexing_api:epoll\r\natomicvar_api:c11-builtin\r\ngcc_version:0.0.0\r\nprocess_id:{}\r\nprocess_supervised:no\r\nrun_id:{}\r\ntcp_port:{}\r\nserver_time_usec:{}\r\nuptime_in_seconds:{}\r\nuptime_in_days:{}\r\nhz:{}\r\nconfigured_hz:{}\r\nlru_clock:{}\r\nexecutable:{}\r\nconfig_file:{}\r\nio_threads_active:0\r\n",
+                    crate::REDIS_VERSION,
+                    crate::VERSION,
+                    std::env::consts::OS,
+                    std::env::consts::ARCH,
+                    srv.info.pid,
+                    srv.info.run_id,
+                    srv.info.tcp_port.load(Ordering::Relaxed),
+                    now_us(),
+                    uptime,
+                    uptime / 86400,
+                    cfg.hz,
+                    cfg.hz,
+                    (now_us() / 1_000_000) & ((1 << 24) - 1),
+                    srv.info.executable,
+                    srv.info.config_file,
+                );
+            }),
+            "clients" => section(&mut out, "Clients", &|o| {
+                let _ = write!(
+                    o,
+                    "connected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
+                    srv.clients.len(),
+                    cfg.maxclients,
+                );
+            }),
+            "memory" => section(&mut out, "Memory", &|o| {
+                let sysmem = total_system_memory();
+                let _ = write!(
+                    o,
+                    "used_memory:{rss}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{rss}\r\nused_memory_peak_human:{}\r\ntotal_system_memory:{sysmem}\r\ntotal_system_memory_human:{}\r\nmaxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nmem_fragmentation_ratio:1.00\r\nmem_allocator:libc\r\nlazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
+                    bytes_human(rss),
+                    bytes_human(rss),
+                    bytes_human(rss),
+                    bytes_human(sysmem),
+                    cfg.maxmemory,
+                    bytes_human(cfg.maxmemory),
+                    cfg.maxmemory_policy.as_str(),
+                );
+            }),
+            "persistence" => section(&mut out, "Persistence", &|o| {
+                let _ = write!(
+                    o,
+                    "loading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:0\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:ok\r\nrdb_last_bgsave_time_sec:-1\r\nrdb_current_bgsave_time_sec:-1\r\nrdb_saves:0\r\naof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:-1\r\naof_current_rewrite_time_sec:-1\r\naof_last_bgrewrite_status:ok\r\naof_rewrites:0\r\naof_last_write_status:ok\r\n",
+                    srv.info.started_unix_ms / 1000,
+                );
+            }),
+            "stats" => section(&mut out, "Stats", &|o| {
+                let s = &srv.stats;
+                let g = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Relaxed);
+                let _ = write!(
+                    o,
+                    "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\ninstantaneous_input_kbps:0.00\r\ninstantaneous_output_kbps:0.00\r\nrejected_connections:{}\r\nsync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\nexpired_keys:{}\r\nexpired_stale_perc:0.00\r\nexpired_time_cap_reached_count:0\r\nexpire_cycle_cpu_milliseconds:0\r\nevicted_keys:{}\r\nevicted_clients:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:0\r\npubsub_patterns:0\r\npubsubshard_channels:0\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\nunexpected_error_replies:{}\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\n",
+                    g(&s.total_connections_received),
+                    g(&s.total_commands_processed),
+                    g(&s.net_input_bytes),
+                    g(&s.net_output_bytes),
+                    g(&s.rejected_connections),
+                    g(&s.expired_keys),
+                    g(&s.evicted_keys),
+                    g(&s.keyspace_hits),
+                    g(&s.keyspace_misses),
+                    g(&s.unexpected_error_replies),
+                    g(&s.total_error_replies),
+                    g(&s.client_query_buffer_limit_disconnections),
+                );
+            }),
+            "replication" => section(&mut out, "Replication", &|o| {
+                let _ = write!(
+                    o,
+                    "role:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\nmaster_replid:{}\r\nmaster_replid2:0000000000000000000000000000000000000000\r\nmaster_repl_offset:0\r\nsecond_repl_offset:-1\r\nrepl_backlog_active:0\r\nrepl_backlog_size:1048576\r\nrepl_backlog_first_byte_offset:0\r\nrepl_backlog_histlen:0\r\n",
+                    srv.info.run_id,
+                );
+            }),
+            "cpu" => section(&mut out, "CPU", &|o| {
+                let _ = write!(
+                    o,
+                    "used_cpu_sys:{sys:.6}\r\nused_cpu_user:{user:.6}\r\nused_cpu_sys_children:0.000000\r\nused_cpu_user_children:0.000000\r\n"
+                );
+            }),
+            "modules" => section(&mut out, "Modules", &|_| {}),
+            "errorstats" => section(&mut out, "Errorstats", &|_| {}),
+            "cluster" => section(&mut out, "Cluster", &|o| {
+                o.push_str("cluster_enabled:0\r\n")
+            }),
+            "keyspace" => section(&mut out, "Keyspace", &|o| {
+                for i in 0..srv.keyspace.len() {
+                    let db = srv.keyspace.db(i);
+                    let keys = db.len();
+                    if keys == 0 {
+                        continue;
+                    }
+                    let (mut sum, mut n) = (0u128, 0u64);
+                    for s in 0..db.shard_count() {
+                        let (a, b) = db.lock_shard(s).ttl_stats(ctx.now_ms);
+                        sum += a;
+                        n += b;
+                    }
+                    let avg = if n == 0 { 0 } else { sum / n as u128 };
+                    let _ = write!(
+                        o,
+                        "db{i}:keys={keys},expires={},avg_ttl={avg}\r\n",
+                        db.expires()
+                    );
+                }
+            }),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn info(ctx: &mut Ctx<'_>) -> CmdResult {
+    let sections: Vec<&[u8]> = ctx.argv[1..].iter().map(|a| &a[..]).collect();
+    let text = info_text(ctx, &sections);
+    ctx.reply().verbatim("txt", text.as_bytes());
+    Ok(())
+}
+
+fn config_get(ctx: &mut Ctx<'_>) -> CmdResult {
+    let patterns = &ctx.argv[2..];
+    let pairs = {
+        let cfg = ctx.srv.config.read();
+        cfg.get_matching(&mut |name: &[u8]| patterns.iter().any(|p| glob_match(p, name, true)))
+    };
+    let r = ctx.reply();
+    r.map(pairs.len());
+    for (name, value) in pairs {
+        r.bulk(name.as_bytes());
+        r.bulk(value.as_bytes());
+    }
+    Ok(())
+}
+
+fn config_set(ctx: &mut Ctx<'_>) -> CmdResult {
+    if ctx.argc() % 2 != 0 {
+        return Err(CommandError::WrongArity("config|set".into()));
+    }
+    let pairs: Vec<(&[u8], &[u8])> = ctx.argv[2..]
+        .chunks(2)
+        .map(|p| (&p[0][..], &p[1][..]))
+        .collect();
+    ctx.srv.config.write().set_many(&pairs)?;
+    ctx.srv.config_epoch.fetch_add(1, Ordering::Release);
+    ctx.reply().ok();
+    Ok(())
+}
+
+fn config_resetstat(ctx: &mut Ctx<'_>) -> CmdResult {
+    ctx.srv.stats.reset();
+    ctx.reply().ok();
+    Ok(())
+}
+
+fn config_rewrite(ctx: &mut Ctx<'_>) -> CmdResult {
+    ctx.srv.config.read().rewrite()?;
+    ctx.reply().ok();
+    Ok(())
+}
+
+fn config_help(ctx: &mut Ctx<'_>) -> CmdResult {
+    crate::connection::help_reply(
+        ctx,
+        "CONFIG",
+        &[
+            "GET <pattern>",
+            "    Return parameters matching the glob-like <pattern> and their values.",
+            "SET <directive> <value>",
+            "    Set the configuration <directive> to <value>.",
+            "RESETSTAT",
+            "    Reset statistics reported by the INFO command.",
+            "REWRITE",
+            "    Rewrite the configuration file.",
+        ],
+    );
+    Ok(())
+}
+
+const CONFIG_SUBCOMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "get",
+        handler: Some(config_get),
+        arity: -3,
+        flags: ADMIN | NOSCRIPT | LOADING | STALE,
+        acl: 0,
+        key_range: (0, 0, 0),
+        group: "server",
+        since: "2.0.0",
+        summary: "Returns the values of configuration parameters.",
+        complexity: "O(N) when N is the number of configuration parameters provided",
+        args: &[Arg {
+            name: "parameter",
+            kind: ArgKind::Block,
+            flags: ARG_MULTIPLE,
+            args: &[Arg {
+                name: "parameter",
+                kind: ArgKind::String,
+                ..Arg::BASE
+            }],
+            ..Arg::BASE
+        }],
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "set",
+        handler: Some(config_set),
+        arity: -4,
+        flags: ADMIN | NOSCRIPT | LOADING | STALE,
+        acl: 0,
+        key_range: (0, 0, 0),
+        tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+        group: "server",
+        since: "2.0.0",
+        summary: "Sets configuration parameters at run time.",
+        complexity: "O(N) when N is the number of configuration parameters provided",
+        args: &[Arg {
+            name: "parameter_value",
+            kind: ArgKind::Block,
+            flags: ARG_MULTIPLE,
+            args: &[
+                Arg {
+                    name: "parameter",
+                    kind: ArgKind::String,
+                    ..Arg::BASE
+                },
+                Arg {
+                    name: "value",
+                    kind: ArgKind::String,
+                    ..Arg::BASE
+                },
+            ],
+            ..Arg::BASE
+        }],
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "resetstat",
+        handler: Some(config_resetstat),
+        arity: 2,
+        flags: ADMIN | NOSCRIPT | LOADING | STALE,
+        acl: 0,
+        key_range: (0, 0, 0),
+        group: "server",
+        since: "2.0.0",
+        summary: "Resets the server's statistics counters.",
+        complexity: "O(1)",
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "rewrite",
+        handler: Some(config_rewrite),
+        arity: 2,
+        flags: ADMIN | NOSCRIPT | LOADING | STALE,
+        acl: 0,
+        key_range: (0, 0, 0),
+        group: "server",
+        since: "2.8.0",
+        summary: "Writes the running configuration back to the config file.",
+        complexity: "O(1)",
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "help",
+        handler: Some(config_help),
+        arity: 2,
+        flags: LOADING | STALE,
+        acl: 0,
+        key_range: (0, 0, 0),
+        group: "server",
+        since: "5.0.0",
+        summary: "Lists the CONFIG subcommands.",
+        complexity: "O(1)",
+        ..CommandSpec::BASE
+    },
+];
+
+pub static COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "info",
+        handler: Some(info),
+        arity: -1,
+        flags: LOADING | STALE,
+        acl: CAT_DANGEROUS,
+        key_range: (0, 0, 0),
+        tips: &["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
+        group: "server",
+        since: "1.0.0",
+        summary: "Returns server information and statistics.",
+        complexity: "O(1)",
+        args: &[
+            Arg { name: "section", kind: ArgKind::String, flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::BASE },
+        ],
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "time",
+        handler: Some(time),
+        arity: 1,
+        flags: LOADING | STALE | FAST,
+        acl: 0,
+        key_range: (0, 0, 0),
+        tips: &["nondeterministic_output"],
+        group: "server",
+        since: "2.6.0",
+        summary: "Returns the server time.",
+        complexity: "O(1)",
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "dbsize",
+        handler: Some(dbsize),
+        arity: 1,
+        flags: READONLY | FAST,
+        acl: CAT_KEYSPACE,
+        key_range: (0, 0, 0),
+        tips: &["request_policy:all_shards", "response_policy:agg_sum"],
+        group: "server",
+        since: "1.0.0",
+        summary: "Returns the number of keys in the selected database.",
+        complexity: "O(1)",
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "flushdb",
+        handler: Some(flushdb),
+        arity: -1,
+        flags: WRITE,
+        acl: CAT_KEYSPACE | CAT_DANGEROUS,
+        key_range: (0, 0, 0),
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        group: "server",
+        since: "1.0.0",
+        summary: "Removes every key of the selected database.",
+        complexity: "O(N) where N is the number of keys in the selected database",
+        args: &[
+            Arg { name: "async", kind: ArgKind::Oneof, flags: ARG_OPTIONAL, args: &[
+                    Arg { name: "async", kind: ArgKind::PureToken, token: Some("ASYNC"), since: Some("4.0.0"), ..Arg::BASE },
+                    Arg { name: "sync", kind: ArgKind::PureToken, token: Some("SYNC"), since: Some("6.2.0"), ..Arg::BASE },
+                ], ..Arg::BASE },
+        ],
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "flushall",
+        handler: Some(flushall),
+        arity: -1,
+        flags: WRITE,
+        acl: CAT_KEYSPACE | CAT_DANGEROUS,
+        key_range: (0, 0, 0),
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        group: "server",
+        since: "1.0.0",
+        summary: "Removes every key of every database.",
+        complexity: "O(N) where N is the total number of keys in all databases",
+        args: &[
+            Arg { name: "async", kind: ArgKind::Oneof, flags: ARG_OPTIONAL, args: &[
+                    Arg { name: "async", kind: ArgKind::PureToken, token: Some("ASYNC"), since: Some("4.0.0"), ..Arg::BASE },
+                    Arg { name: "sync", kind: ArgKind::PureToken, token: Some("SYNC"), since: Some("6.2.0"), ..Arg::BASE },
+                ], ..Arg::BASE },
+        ],
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "swapdb",
+        handler: Some(swapdb),
+        arity: 3,
+        flags: WRITE | FAST,
+        acl: CAT_KEYSPACE | CAT_DANGEROUS,
+        key_range: (0, 0, 0),
+        group: "server",
+        since: "4.0.0",
+        summary: "Swaps the contents of two databases.",
+        complexity: "O(N) where N is the count of clients watching or blocking on keys from both databases.",
+        args: &[
+            Arg { name: "index1", kind: ArgKind::Integer, ..Arg::BASE },
+            Arg { name: "index2", kind: ArgKind::Integer, ..Arg::BASE },
+        ],
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "shutdown",
+        handler: Some(shutdown),
+        arity: -1,
+        flags: ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY,
+        acl: 0,
+        key_range: (0, 0, 0),
+        group: "server",
+        since: "1.0.0",
+        summary: "Stops the server.",
+        complexity: "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
+        args: &[
+            Arg { name: "nosave_save", kind: ArgKind::Oneof, flags: ARG_OPTIONAL, args: &[
+                    Arg { name: "nosave", kind: ArgKind::PureToken, token: Some("NOSAVE"), ..Arg::BASE },
+                    Arg { name: "save", kind: ArgKind::PureToken, token: Some("SAVE"), ..Arg::BASE },
+                ], ..Arg::BASE },
+            Arg { name: "now", kind: ArgKind::PureToken, token: Some("NOW"), since: Some("7.0.0"), flags: ARG_OPTIONAL, ..Arg::BASE },
+            Arg { name: "force", kind: ArgKind::PureToken, token: Some("FORCE"), since: Some("7.0.0"), flags: ARG_OPTIONAL, ..Arg::BASE },
+            Arg { name: "abort", kind: ArgKind::PureToken, token: Some("ABORT"), since: Some("7.0.0"), flags: ARG_OPTIONAL, ..Arg::BASE },
+        ],
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "config",
+        arity: -2,
+        group: "server",
+        since: "2.0.0",
+        summary: "A container for server configuration commands.",
+        complexity: "Depends on subcommand.",
+        subcommands: CONFIG_SUBCOMMANDS,
+        ..CommandSpec::BASE
+    },
+];

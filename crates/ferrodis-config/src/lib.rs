@@ -1,0 +1,202 @@
+//! ferrodis-config: the redis.conf lexer and the one declarative config table.
+//!
+//! # Layout
+//! - [`lexer`]: splits a line into words with Redis's quoting rules
+//!   ([`split_args`]) and quotes a word back ([`lexer::quote`]).
+//! - [`units`]: strict integers and memory sizes (`1k`=1000, `1kb`=1024, ...).
+//! - [`table`]: one [`DirectiveSpec`] row per directive (name, aliases, type,
+//!   default, mutability, doc, field accessors); [`directives`] walks it.
+//! - `load`: [`Config::from_args`] and [`Config::load_str`] (files, `include`,
+//!   command-line overrides; last directive wins).
+//! - `runtime`: CONFIG GET ([`Config::get_matching`]) and CONFIG SET
+//!   ([`Config::set_many`], all or nothing).
+//! - `rewrite`: CONFIG REWRITE ([`Config::rewrite`]).
+//! - [`error`]: error enums whose `Display` is Redis's exact text.
+
+pub mod error;
+pub mod lexer;
+mod load;
+mod rewrite;
+mod runtime;
+pub mod table;
+pub mod units;
+
+use std::path::{Path, PathBuf};
+
+pub use error::{ConfigError, ConfigRewriteError, ConfigSetError, IoReason, Reason};
+pub use lexer::{split_args, split_args_bytes};
+pub use table::{directives, DirectiveSpec, Kind, Mutability};
+
+/// The documented default configuration (conf/ferrodis.conf), used when the
+/// server starts without a config file.
+pub const DEFAULT_CONFIG: &str = include_str!("../../../conf/ferrodis.conf");
+
+/// `loglevel`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogLevel {
+    Debug,
+    Verbose,
+    Notice,
+    Warning,
+}
+
+impl LogLevel {
+    const ALL: [LogLevel; 4] = [Self::Debug, Self::Verbose, Self::Notice, Self::Warning];
+
+    fn from_index(i: usize) -> Self {
+        Self::ALL.get(i).copied().unwrap_or(Self::Notice)
+    }
+
+    /// The word used in config files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Debug => "debug",
+            Self::Verbose => "verbose",
+            Self::Notice => "notice",
+            Self::Warning => "warning",
+        }
+    }
+}
+
+/// `maxmemory-policy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaxmemoryPolicy {
+    VolatileLru,
+    VolatileLfu,
+    VolatileRandom,
+    VolatileTtl,
+    AllkeysLru,
+    AllkeysLfu,
+    AllkeysRandom,
+    Noeviction,
+}
+
+impl MaxmemoryPolicy {
+    const ALL: [MaxmemoryPolicy; 8] = [
+        Self::VolatileLru,
+        Self::VolatileLfu,
+        Self::VolatileRandom,
+        Self::VolatileTtl,
+        Self::AllkeysLru,
+        Self::AllkeysLfu,
+        Self::AllkeysRandom,
+        Self::Noeviction,
+    ];
+
+    fn from_index(i: usize) -> Self {
+        Self::ALL.get(i).copied().unwrap_or(Self::Noeviction)
+    }
+
+    /// The word used in config files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::VolatileLru => "volatile-lru",
+            Self::VolatileLfu => "volatile-lfu",
+            Self::VolatileRandom => "volatile-random",
+            Self::VolatileTtl => "volatile-ttl",
+            Self::AllkeysLru => "allkeys-lru",
+            Self::AllkeysLfu => "allkeys-lfu",
+            Self::AllkeysRandom => "allkeys-random",
+            Self::Noeviction => "noeviction",
+        }
+    }
+
+    /// Whether the policy only considers keys with a TTL.
+    pub fn is_volatile(self) -> bool {
+        matches!(
+            self,
+            Self::VolatileLru | Self::VolatileLfu | Self::VolatileRandom | Self::VolatileTtl
+        )
+    }
+}
+
+/// The server configuration. Field meanings, types and defaults are in the
+/// table ([`directives`]); `Default` applies the table's defaults.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: Vec<String>,
+    pub port: u16,
+    pub protected_mode: bool,
+    pub databases: usize,
+    pub loglevel: LogLevel,
+    /// Empty means standard output.
+    pub logfile: String,
+    /// As written in the config; the server must `chdir` into it at start-up
+    /// (CONFIG GET dir then reports the absolute working directory).
+    pub dir: String,
+    pub maxclients: u64,
+    pub timeout: u64,
+    pub tcp_keepalive: u64,
+    /// Already clamped to 1..=500.
+    pub hz: u32,
+    pub proto_max_bulk_len: u64,
+    pub client_query_buffer_limit: u64,
+    pub requirepass: String,
+    /// Normalized `<seconds> <changes>` pairs separated by spaces; empty
+    /// means snapshots are disabled.
+    pub save: String,
+    pub appendonly: bool,
+    pub daemonize: bool,
+    pub pidfile: String,
+    pub maxmemory: u64,
+    pub maxmemory_policy: MaxmemoryPolicy,
+    pub active_expire_effort: u32,
+    /// Accepted and ignored.
+    pub io_threads: u32,
+    /// Absolute path of the file this config was loaded from.
+    file: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let mut config = Config {
+            bind: Vec::new(),
+            port: 0,
+            protected_mode: false,
+            databases: 1,
+            loglevel: LogLevel::Notice,
+            logfile: String::new(),
+            dir: String::new(),
+            maxclients: 1,
+            timeout: 0,
+            tcp_keepalive: 0,
+            hz: 1,
+            proto_max_bulk_len: 0,
+            client_query_buffer_limit: 0,
+            requirepass: String::new(),
+            save: String::new(),
+            appendonly: false,
+            daemonize: false,
+            pidfile: String::new(),
+            maxmemory: 0,
+            maxmemory_policy: MaxmemoryPolicy::Noeviction,
+            active_expire_effort: 1,
+            io_threads: 1,
+            file: None,
+        };
+        for spec in directives() {
+            let parsed = split_args(spec.default)
+                .ok()
+                .and_then(|words| spec.parse(&words).ok());
+            if let Some(value) = parsed {
+                spec.apply(&mut config, value);
+            }
+        }
+        config
+    }
+}
+
+impl Config {
+    /// The absolute path of the config file, if one was loaded.
+    pub fn config_file(&self) -> Option<&Path> {
+        self.file.as_deref()
+    }
+
+    /// Record `path` as the file CONFIG REWRITE writes to.
+    pub fn set_config_file(&mut self, path: Option<&Path>) {
+        self.file = path.map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
+    }
+}
+
+#[cfg(test)]
+mod tests;

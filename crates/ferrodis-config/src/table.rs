@@ -1,0 +1,568 @@
+//! The one declarative table of directives. Every row says how to parse,
+//! print, store and rewrite one directive; loading, CONFIG GET/SET/REWRITE,
+//! `Config::default()` and conf/ferrodis.conf are all driven from it.
+
+use crate::error::Reason;
+use crate::lexer::quote;
+use crate::units::{format_memory, parse_int, parse_memory, parse_save_number};
+use crate::{Config, LogLevel, MaxmemoryPolicy};
+
+/// The value type of a directive, with its accepted range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `yes` / `no`.
+    Bool,
+    /// Strict decimal integer within `min..=max`.
+    Int { min: i64, max: i64 },
+    /// Memory size with optional unit, within `min..=max` bytes.
+    Memory { min: u64, max: u64 },
+    /// One of the listed lowercase words (case-insensitive on input).
+    Enum(&'static [&'static str]),
+    /// Any single string.
+    String,
+    /// A directory the server enters at start-up; CONFIG GET reports the
+    /// absolute working directory, CONFIG REWRITE always writes it.
+    Dir,
+    /// Zero to 16 addresses.
+    Bind,
+    /// Pairs of `<seconds> <changes>`; `""` disables snapshots.
+    Save,
+}
+
+/// Whether CONFIG SET may change the directive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mutability {
+    /// CONFIG SET allowed.
+    Mutable,
+    /// Fixed at start-up ("can't set immutable config").
+    Immutable,
+    /// Redis refuses it unless `enable-protected-configs` is on, which
+    /// ferrodis does not offer ("can't set protected config").
+    Protected,
+}
+
+/// A parsed value on its way into a [`Config`] field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Value {
+    Bool(bool),
+    Int(i64),
+    Mem(u64),
+    Enum(usize),
+    Str(String),
+    List(Vec<String>),
+}
+
+/// One row of the table.
+pub struct DirectiveSpec {
+    /// Canonical lowercase name.
+    pub name: &'static str,
+    /// Other accepted names.
+    pub aliases: &'static [&'static str],
+    pub kind: Kind,
+    /// Default, written as in a config file (after the name).
+    pub default: &'static str,
+    pub mutability: Mutability,
+    /// One-line description.
+    pub doc: &'static str,
+    get: fn(&Config) -> Value,
+    set: fn(&mut Config, Value),
+}
+
+impl std::fmt::Debug for DirectiveSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DirectiveSpec")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("default", &self.default)
+            .field("mutability", &self.mutability)
+            .finish()
+    }
+}
+
+/// Maximum number of `bind` addresses.
+pub const MAX_BIND: usize = 16;
+
+const LOGLEVELS: &[&str] = &["debug", "verbose", "notice", "warning"];
+const POLICIES: &[&str] = &[
+    "volatile-lru",
+    "volatile-lfu",
+    "volatile-random",
+    "volatile-ttl",
+    "allkeys-lru",
+    "allkeys-lfu",
+    "allkeys-random",
+    "noeviction",
+];
+const I32MAX: i64 = i32::MAX as i64;
+const LLMAX: u64 = i64::MAX as u64;
+
+fn int(v: Value) -> i64 {
+    match v {
+        Value::Int(i) => i,
+        _ => 0,
+    }
+}
+fn mem(v: Value) -> u64 {
+    match v {
+        Value::Mem(m) => m,
+        _ => 0,
+    }
+}
+fn boolean(v: Value) -> bool {
+    matches!(v, Value::Bool(true))
+}
+fn string(v: Value) -> String {
+    match v {
+        Value::Str(s) => s,
+        _ => String::new(),
+    }
+}
+fn index(v: Value) -> usize {
+    match v {
+        Value::Enum(i) => i,
+        _ => 0,
+    }
+}
+fn list(v: Value) -> Vec<String> {
+    match v {
+        Value::List(l) => l,
+        _ => Vec::new(),
+    }
+}
+fn to_u64(i: i64) -> u64 {
+    u64::try_from(i).unwrap_or(0)
+}
+fn to_u32(i: i64) -> u32 {
+    u32::try_from(i).unwrap_or(0)
+}
+
+static TABLE: &[DirectiveSpec] = &[
+    DirectiveSpec {
+        name: "bind",
+        aliases: &[],
+        kind: Kind::Bind,
+        default: "* -::*",
+        mutability: Mutability::Mutable,
+        doc: "Addresses to listen on; `*` is every IPv4 address, `::*` every IPv6 one, a leading `-` makes an address optional.",
+        get: |c| Value::List(c.bind.clone()),
+        set: |c, v| c.bind = list(v),
+    },
+    DirectiveSpec {
+        name: "port",
+        aliases: &[],
+        kind: Kind::Int { min: 0, max: 65535 },
+        default: "6379",
+        mutability: Mutability::Mutable,
+        doc: "TCP port to accept connections on; 0 disables TCP.",
+        get: |c| Value::Int(i64::from(c.port)),
+        set: |c, v| c.port = u16::try_from(int(v)).unwrap_or(0),
+    },
+    DirectiveSpec {
+        name: "protected-mode",
+        aliases: &[],
+        kind: Kind::Bool,
+        default: "yes",
+        mutability: Mutability::Mutable,
+        doc: "Without a password and without an explicit bind, refuse clients that are not on loopback.",
+        get: |c| Value::Bool(c.protected_mode),
+        set: |c, v| c.protected_mode = boolean(v),
+    },
+    DirectiveSpec {
+        name: "databases",
+        aliases: &[],
+        kind: Kind::Int { min: 1, max: I32MAX },
+        default: "16",
+        mutability: Mutability::Immutable,
+        doc: "Number of logical databases (SELECT 0 .. databases-1).",
+        get: |c| Value::Int(i64::try_from(c.databases).unwrap_or(i64::MAX)),
+        set: |c, v| c.databases = usize::try_from(int(v)).unwrap_or(1),
+    },
+    DirectiveSpec {
+        name: "loglevel",
+        aliases: &[],
+        kind: Kind::Enum(LOGLEVELS),
+        default: "notice",
+        mutability: Mutability::Mutable,
+        doc: "How much to log: debug, verbose, notice or warning.",
+        get: |c| Value::Enum(c.loglevel as usize),
+        set: |c, v| c.loglevel = LogLevel::from_index(index(v)),
+    },
+    DirectiveSpec {
+        name: "logfile",
+        aliases: &[],
+        kind: Kind::String,
+        default: "\"\"",
+        mutability: Mutability::Immutable,
+        doc: "File to append the log to; empty means standard output.",
+        get: |c| Value::Str(c.logfile.clone()),
+        set: |c, v| c.logfile = string(v),
+    },
+    DirectiveSpec {
+        name: "dir",
+        aliases: &[],
+        kind: Kind::Dir,
+        default: "./",
+        mutability: Mutability::Protected,
+        doc: "Working directory; snapshot and AOF files are written here.",
+        get: |c| Value::Str(c.dir.clone()),
+        set: |c, v| c.dir = string(v),
+    },
+    DirectiveSpec {
+        name: "maxclients",
+        aliases: &[],
+        kind: Kind::Int { min: 1, max: u32::MAX as i64 },
+        default: "10000",
+        mutability: Mutability::Mutable,
+        doc: "Most clients connected at once; further connections get an error.",
+        get: |c| Value::Int(i64::try_from(c.maxclients).unwrap_or(i64::MAX)),
+        set: |c, v| c.maxclients = to_u64(int(v)),
+    },
+    DirectiveSpec {
+        name: "timeout",
+        aliases: &[],
+        kind: Kind::Int { min: 0, max: I32MAX },
+        default: "0",
+        mutability: Mutability::Mutable,
+        doc: "Close a client idle for this many seconds; 0 never closes.",
+        get: |c| Value::Int(i64::try_from(c.timeout).unwrap_or(i64::MAX)),
+        set: |c, v| c.timeout = to_u64(int(v)),
+    },
+    DirectiveSpec {
+        name: "tcp-keepalive",
+        aliases: &[],
+        kind: Kind::Int { min: 0, max: I32MAX },
+        default: "300",
+        mutability: Mutability::Mutable,
+        doc: "Seconds between TCP keepalive probes on client sockets; 0 turns them off.",
+        get: |c| Value::Int(i64::try_from(c.tcp_keepalive).unwrap_or(i64::MAX)),
+        set: |c, v| c.tcp_keepalive = to_u64(int(v)),
+    },
+    DirectiveSpec {
+        name: "hz",
+        aliases: &[],
+        kind: Kind::Int { min: 0, max: I32MAX },
+        default: "10",
+        mutability: Mutability::Mutable,
+        doc: "Background task frequency per second; stored clamped to 1..500.",
+        get: |c| Value::Int(i64::from(c.hz)),
+        set: |c, v| c.hz = to_u32(int(v).clamp(1, 500)),
+    },
+    DirectiveSpec {
+        name: "proto-max-bulk-len",
+        aliases: &[],
+        kind: Kind::Memory { min: 1024 * 1024, max: LLMAX },
+        default: "512mb",
+        mutability: Mutability::Mutable,
+        doc: "Largest single bulk string a request may carry.",
+        get: |c| Value::Mem(c.proto_max_bulk_len),
+        set: |c, v| c.proto_max_bulk_len = mem(v),
+    },
+    DirectiveSpec {
+        name: "client-query-buffer-limit",
+        aliases: &[],
+        kind: Kind::Memory { min: 1024 * 1024, max: LLMAX },
+        default: "1gb",
+        mutability: Mutability::Mutable,
+        doc: "Most unparsed input buffered for one client before it is disconnected.",
+        get: |c| Value::Mem(c.client_query_buffer_limit),
+        set: |c, v| c.client_query_buffer_limit = mem(v),
+    },
+    DirectiveSpec {
+        name: "requirepass",
+        aliases: &[],
+        kind: Kind::String,
+        default: "\"\"",
+        mutability: Mutability::Mutable,
+        doc: "Password clients must AUTH with; empty means no password.",
+        get: |c| Value::Str(c.requirepass.clone()),
+        set: |c, v| c.requirepass = string(v),
+    },
+    DirectiveSpec {
+        name: "save",
+        aliases: &[],
+        kind: Kind::Save,
+        default: "3600 1 300 100 60 10000",
+        mutability: Mutability::Mutable,
+        doc: "Snapshot after <seconds> if at least <changes> writes happened, for each pair; \"\" disables.",
+        get: |c| Value::Str(c.save.clone()),
+        set: |c, v| c.save = string(v),
+    },
+    DirectiveSpec {
+        name: "appendonly",
+        aliases: &[],
+        kind: Kind::Bool,
+        default: "no",
+        mutability: Mutability::Mutable,
+        doc: "Log every write to the append-only file.",
+        get: |c| Value::Bool(c.appendonly),
+        set: |c, v| c.appendonly = boolean(v),
+    },
+    DirectiveSpec {
+        name: "daemonize",
+        aliases: &[],
+        kind: Kind::Bool,
+        default: "no",
+        mutability: Mutability::Immutable,
+        doc: "Detach from the terminal and run in the background.",
+        get: |c| Value::Bool(c.daemonize),
+        set: |c, v| c.daemonize = boolean(v),
+    },
+    DirectiveSpec {
+        name: "pidfile",
+        aliases: &[],
+        kind: Kind::String,
+        default: "\"\"",
+        mutability: Mutability::Immutable,
+        doc: "File to write the process id to; empty writes none.",
+        get: |c| Value::Str(c.pidfile.clone()),
+        set: |c, v| c.pidfile = string(v),
+    },
+    DirectiveSpec {
+        name: "maxmemory",
+        aliases: &[],
+        kind: Kind::Memory { min: 0, max: u64::MAX },
+        default: "0",
+        mutability: Mutability::Mutable,
+        doc: "Memory limit for the dataset; 0 means no limit.",
+        get: |c| Value::Mem(c.maxmemory),
+        set: |c, v| c.maxmemory = mem(v),
+    },
+    DirectiveSpec {
+        name: "maxmemory-policy",
+        aliases: &[],
+        kind: Kind::Enum(POLICIES),
+        default: "noeviction",
+        mutability: Mutability::Mutable,
+        doc: "What to evict when maxmemory is reached.",
+        get: |c| Value::Enum(c.maxmemory_policy as usize),
+        set: |c, v| c.maxmemory_policy = MaxmemoryPolicy::from_index(index(v)),
+    },
+    DirectiveSpec {
+        name: "active-expire-effort",
+        aliases: &[],
+        kind: Kind::Int { min: 1, max: 10 },
+        default: "1",
+        mutability: Mutability::Mutable,
+        doc: "How hard the background expiry cycle works, 1 (least CPU) to 10.",
+        get: |c| Value::Int(i64::from(c.active_expire_effort)),
+        set: |c, v| c.active_expire_effort = to_u32(int(v)),
+    },
+    DirectiveSpec {
+        name: "io-threads",
+        aliases: &[],
+        kind: Kind::Int { min: 1, max: 128 },
+        default: "1",
+        mutability: Mutability::Immutable,
+        doc: "Accepted for compatibility and ignored.",
+        get: |c| Value::Int(i64::from(c.io_threads)),
+        set: |c, v| c.io_threads = to_u32(int(v)),
+    },
+];
+
+/// Every directive, in table order.
+pub fn directives() -> impl Iterator<Item = &'static DirectiveSpec> {
+    TABLE.iter()
+}
+
+/// The directive called `name` (or one of its aliases), case-insensitively.
+pub fn lookup(name: &[u8]) -> Option<&'static DirectiveSpec> {
+    TABLE.iter().find(|d| {
+        d.name.as_bytes().eq_ignore_ascii_case(name)
+            || d.aliases
+                .iter()
+                .any(|a| a.as_bytes().eq_ignore_ascii_case(name))
+    })
+}
+
+fn needs_quotes(word: &str) -> bool {
+    word.is_empty()
+        || word
+            .bytes()
+            .any(|b| !b.is_ascii_graphic() || b == b'"' || b == b'\'' || b == b'\\')
+}
+
+impl DirectiveSpec {
+    /// Whether CONFIG SET may change this directive.
+    pub fn runtime_settable(&self) -> bool {
+        self.mutability == Mutability::Mutable
+    }
+
+    /// Parse the words that follow the directive name.
+    pub(crate) fn parse(&self, args: &[String]) -> Result<Value, Reason> {
+        match self.kind {
+            Kind::Bind => {
+                if args.len() > MAX_BIND {
+                    Err(Reason::TooManyBind)
+                } else {
+                    Ok(Value::List(args.to_vec()))
+                }
+            }
+            Kind::Save => parse_save(args),
+            _ => match args {
+                [one] => self.parse_one(one),
+                _ => Err(Reason::WrongArgs),
+            },
+        }
+    }
+
+    fn parse_one(&self, arg: &str) -> Result<Value, Reason> {
+        let bytes = arg.as_bytes();
+        match self.kind {
+            Kind::Bool => {
+                if arg.eq_ignore_ascii_case("yes") {
+                    Ok(Value::Bool(true))
+                } else if arg.eq_ignore_ascii_case("no") {
+                    Ok(Value::Bool(false))
+                } else {
+                    Err(Reason::NotBool)
+                }
+            }
+            Kind::Int { min, max } => {
+                let v = parse_int(bytes).ok_or(Reason::NotInteger)?;
+                if v < min || v > max {
+                    return Err(Reason::OutOfRange {
+                        min: min.into(),
+                        max: max.into(),
+                    });
+                }
+                Ok(Value::Int(v))
+            }
+            Kind::Memory { min, max } => {
+                let v = parse_memory(bytes).ok_or(Reason::NotMemory)?;
+                if v < min || v > max {
+                    return Err(Reason::OutOfRange {
+                        min: min.into(),
+                        max: max.into(),
+                    });
+                }
+                Ok(Value::Mem(v))
+            }
+            Kind::Enum(names) => names
+                .iter()
+                .position(|n| n.eq_ignore_ascii_case(arg))
+                .map(Value::Enum)
+                .ok_or(Reason::NotOneOf(names)),
+            Kind::String | Kind::Dir => Ok(Value::Str(arg.to_string())),
+            Kind::Bind | Kind::Save => self.parse(&[arg.to_string()]),
+        }
+    }
+
+    /// Parse a CONFIG SET value. Multi-word directives split it on single
+    /// spaces without quote handling, as Redis does.
+    pub(crate) fn parse_set_value(&self, value: &[u8]) -> Result<Value, Reason> {
+        let text = String::from_utf8_lossy(value);
+        match self.kind {
+            Kind::Bind | Kind::Save => {
+                let words: Vec<String> = if text.is_empty() {
+                    Vec::new()
+                } else {
+                    text.split(' ').map(str::to_string).collect()
+                };
+                self.parse(&words)
+            }
+            _ => self.parse_one(&text),
+        }
+    }
+
+    pub(crate) fn apply(&self, config: &mut Config, value: Value) {
+        (self.set)(config, value)
+    }
+
+    /// The value as CONFIG GET prints it.
+    pub fn get_value(&self, config: &Config) -> String {
+        if self.kind == Kind::Dir {
+            if let Ok(cwd) = std::env::current_dir() {
+                return cwd.display().to_string();
+            }
+        }
+        match (self.get)(config) {
+            Value::Bool(b) => if b { "yes" } else { "no" }.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Mem(m) => m.to_string(),
+            Value::Enum(i) => self.enum_name(i).to_string(),
+            Value::Str(s) => s,
+            Value::List(l) => l.join(" "),
+        }
+    }
+
+    fn enum_name(&self, i: usize) -> &'static str {
+        match self.kind {
+            Kind::Enum(names) => names.get(i).copied().unwrap_or(""),
+            _ => "",
+        }
+    }
+
+    /// The lines CONFIG REWRITE writes for the current value.
+    pub(crate) fn rewrite_lines(&self, config: &Config) -> Vec<String> {
+        let value = (self.get)(config);
+        let name = self.name;
+        match (self.kind, value) {
+            (Kind::Dir, _) => vec![format!("{name} {}", quote(&self.get_value(config)))],
+            (Kind::Save, Value::Str(s)) => {
+                let words: Vec<&str> = s.split_whitespace().collect();
+                if words.is_empty() {
+                    vec![format!("{name} \"\"")]
+                } else {
+                    words
+                        .chunks(2)
+                        .map(|pair| format!("{name} {}", pair.join(" ")))
+                        .collect()
+                }
+            }
+            (_, Value::List(words)) => {
+                let mut line = name.to_string();
+                for w in &words {
+                    line.push(' ');
+                    if needs_quotes(w) {
+                        line.push_str(&quote(w));
+                    } else {
+                        line.push_str(w);
+                    }
+                }
+                vec![line]
+            }
+            (_, Value::Str(s)) => vec![format!("{name} {}", quote(&s))],
+            (_, Value::Mem(m)) => vec![format!("{name} {}", format_memory(m))],
+            (_, other) => vec![format!("{name} {}", self.print(other))],
+        }
+    }
+
+    fn print(&self, v: Value) -> String {
+        match v {
+            Value::Bool(b) => if b { "yes" } else { "no" }.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Mem(m) => m.to_string(),
+            Value::Enum(i) => self.enum_name(i).to_string(),
+            Value::Str(s) => s,
+            Value::List(l) => l.join(" "),
+        }
+    }
+
+    /// Whether CONFIG REWRITE must write this directive even when the file
+    /// does not mention it.
+    pub(crate) fn differs_from_default(&self, config: &Config, defaults: &Config) -> bool {
+        self.kind == Kind::Dir || self.rewrite_lines(config) != self.rewrite_lines(defaults)
+    }
+}
+
+/// `save` arguments: none or a single empty word clears; otherwise pairs of
+/// seconds (>= 1) and changes (>= 0). Stored normalized, space separated.
+fn parse_save(args: &[String]) -> Result<Value, Reason> {
+    if args.is_empty() || (args.len() == 1 && args[0].is_empty()) {
+        return Ok(Value::Str(String::new()));
+    }
+    if args.len() & 1 == 1 {
+        return Err(Reason::InvalidSave);
+    }
+    let mut out = Vec::with_capacity(args.len());
+    for pair in args.chunks(2) {
+        let secs = parse_save_number(&pair[0]).ok_or(Reason::InvalidSave)?;
+        let changes = parse_save_number(&pair[1]).ok_or(Reason::InvalidSave)?;
+        if secs < 1 || changes < 0 {
+            return Err(Reason::InvalidSave);
+        }
+        out.push(secs.to_string());
+        out.push(changes.to_string());
+    }
+    Ok(Value::Str(out.join(" ")))
+}

@@ -1,0 +1,24 @@
+//! The keyspace: databases, shards, typed values and expiry bookkeeping.
+//!
+//! Layout:
+//! - [`value`]: the typed value stored under a key and its encodings.
+//! - [`shard`]: one lock's worth of keys (`Shard`, `Entry`), with lazy expiry.
+//! - [`db`]: a database split into shards, and multi-shard locking in a fixed order.
+//! - [`keyspace`]: all databases (`SELECT`, `SWAPDB`, `FLUSHALL`).
+//! - [`glob`]: Redis-style glob matching, shared by KEYS, SCAN and CONFIG GET.
+//! - [`clock`]: the wall clock in milliseconds.
+//!
+//! No RESP and no I/O live here: callers lock, operate on typed values and
+//! encode replies themselves.
+
+pub mod clock;
+pub mod db;
+pub mod glob;
+pub mod keyspace;
+pub mod shard;
+pub mod value;
+
+pub use db::{Db, MultiGuard};
+pub use keyspace::Keyspace;
+pub use shard::{Entry, Shard};
+pub use value::Value;

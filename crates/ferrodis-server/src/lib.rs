@@ -1,0 +1,16 @@
+//! The server: listeners, connection tasks, signals and start-up.
+//!
+//! Layout:
+//! - [`listener`]: binds the `bind` addresses and accepts connections,
+//!   enforcing `maxclients`.
+//! - [`connection`]: one task per client: read, parse every complete
+//!   request, execute each through the command table, write all replies at
+//!   once.
+//! - [`startup`]: builds the shared state from the config and runs until
+//!   SHUTDOWN or a signal.
+
+pub mod connection;
+pub mod listener;
+pub mod startup;
+
+pub use startup::{run, StartError};
