@@ -225,10 +225,9 @@ fn client_list(ctx: &mut Ctx<'_>) -> CmdResult {
         } else if eq_ic(opt, "ID") && cur.remaining() >= 1 {
             let mut v = Vec::new();
             while let Some(a) = cur.next_arg() {
-                match parse_i64_strict(a) {
-                    Some(id) if id > 0 => v.push(id as u64),
-                    _ => return Err(CommandError::InvalidClientId),
-                }
+                // Any integer is accepted; ids below 1 simply match nothing.
+                let id = parse_i64_strict(a).ok_or(CommandError::InvalidClientId)?;
+                v.push(id.max(0) as u64);
             }
             ids = Some(v);
         } else {

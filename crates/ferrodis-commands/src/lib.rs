@@ -35,5 +35,7 @@ pub use dispatch::execute;
 pub const REDIS_VERSION: &str = "7.0.15";
 /// Our own version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-/// The server name HELLO reports.
-pub const SERVER_NAME: &str = "ferrodis";
+/// The server name HELLO reports: "redis", so that clients which check it
+/// treat us as the server we are compatible with (INFO's
+/// `ferrodis_version` tells the two apart).
+pub const SERVER_NAME: &str = "redis";

@@ -302,11 +302,31 @@ fn info(ctx: &mut Ctx<'_>) -> CmdResult {
 }
 
 fn config_get(ctx: &mut Ctx<'_>) -> CmdResult {
-    let patterns = &ctx.argv[2..];
-    let pairs = {
+    // A pattern without glob characters is looked up directly and answered
+    // under the name as the client spelled it; patterns match every name.
+    // Like Redis, each name appears once however many patterns match it.
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    {
         let cfg = ctx.srv.config.read();
-        cfg.get_matching(&mut |name: &[u8]| patterns.iter().any(|p| glob_match(p, name, true)))
-    };
+        for p in &ctx.argv[2..] {
+            let found: Vec<(String, String)> = if p.iter().any(|c| b"[*?".contains(c)) {
+                cfg.get_matching(&mut |name: &[u8]| glob_match(p, name, true))
+                    .into_iter()
+                    .map(|(n, v)| (n.to_string(), v))
+                    .collect()
+            } else {
+                ferrodis_config::table::lookup(p)
+                    .map(|d| (String::from_utf8_lossy(p).into_owned(), d.get_value(&cfg)))
+                    .into_iter()
+                    .collect()
+            };
+            for (n, v) in found {
+                if !pairs.iter().any(|(m, _)| *m == n) {
+                    pairs.push((n, v));
+                }
+            }
+        }
+    }
     let r = ctx.reply();
     r.map(pairs.len());
     for (name, value) in pairs {
@@ -317,8 +337,8 @@ fn config_get(ctx: &mut Ctx<'_>) -> CmdResult {
 }
 
 fn config_set(ctx: &mut Ctx<'_>) -> CmdResult {
-    if ctx.argc() % 2 != 0 {
-        return Err(CommandError::WrongArity("config|set".into()));
+    if !ctx.argc().is_multiple_of(2) {
+        return Err(CommandError::Syntax);
     }
     let pairs: Vec<(&[u8], &[u8])> = ctx.argv[2..]
         .chunks(2)
