@@ -7,7 +7,7 @@ use ferrodis_protocol::ReplyBuf;
 use crate::args::eq_ic;
 use crate::context::Ctx;
 use crate::error::{CmdResult, CommandError};
-use crate::keys::{has_keys, key_positions};
+use crate::keys::{has_keys, key_positions_with_spec};
 use crate::spec::*;
 use crate::table::{table, Table, TableEntry};
 
@@ -263,7 +263,7 @@ fn command_info(ctx: &mut Ctx<'_>) -> CmdResult {
     for name in &argv[2..] {
         match resolve_name(t, name) {
             Some(e) => reply_info(r, t, e),
-            None => r.null_array(),
+            None => r.null(),
         }
     }
     Ok(())
@@ -320,7 +320,7 @@ fn command_list(ctx: &mut Ctx<'_>) -> CmdResult {
     let mut names: Vec<&str> = Vec::new();
     let mut consider = |e: &'static TableEntry| {
         let keep = match &filter {
-            Filter::All => e.parent.is_none(),
+            Filter::All => true,
             Filter::Module => false,
             Filter::AclCat(bit) => *bit != 0 && e.spec.acl_categories() & bit != 0,
             Filter::Pattern(p) => glob_match(p, e.full_name.as_bytes(), true),
@@ -343,7 +343,11 @@ fn command_list(ctx: &mut Ctx<'_>) -> CmdResult {
     Ok(())
 }
 
-fn command_getkeys(ctx: &mut Ctx<'_>) -> CmdResult {
+/// The keys (with their spec index) of the command in `argv[2..]`, with
+/// Redis's errors for commands that have none.
+fn getkeys_generic(
+    ctx: &Ctx<'_>,
+) -> Result<(&'static CommandSpec, Vec<(usize, usize)>), CommandError> {
     let t = table();
     let target = &ctx.argv[2..];
     let mut e = t
@@ -360,14 +364,40 @@ fn command_getkeys(ctx: &mut Ctx<'_>) -> CmdResult {
     if !e.spec.arity_ok(target.len()) {
         return Err(CommandError::InvalidArgCount);
     }
-    let pos = key_positions(e.spec, target);
+    let pos = key_positions_with_spec(e.spec, target);
     if pos.is_empty() {
         return Err(CommandError::InvalidArguments);
     }
+    Ok((e.spec, pos))
+}
+
+fn command_getkeys(ctx: &mut Ctx<'_>) -> CmdResult {
+    let (_, pos) = getkeys_generic(ctx)?;
+    let target = &ctx.argv[2..];
     let r = ctx.reply();
     r.array(pos.len());
-    for p in pos {
+    for (p, _) in pos {
         r.bulk(&target[p]);
+    }
+    Ok(())
+}
+
+fn command_getkeysandflags(ctx: &mut Ctx<'_>) -> CmdResult {
+    let (spec, pos) = getkeys_generic(ctx)?;
+    let target = &ctx.argv[2..];
+    let r = ctx.reply();
+    r.array(pos.len());
+    for (p, spec_idx) in pos {
+        let flags = match spec.variable_key_flags {
+            Some(f) => f(target, spec_idx),
+            None => spec.key_specs[spec_idx].flags,
+        };
+        r.array(2);
+        r.bulk(&target[p]);
+        r.set(flags.len());
+        for f in flags {
+            r.simple(f.as_bytes());
+        }
     }
     Ok(())
 }
@@ -383,6 +413,8 @@ fn command_help(ctx: &mut Ctx<'_>) -> CmdResult {
             "    Return the total number of commands.",
             "GETKEYS <full-command>",
             "    Return the keys from a full command.",
+            "GETKEYSANDFLAGS <full-command>",
+            "    Return the keys and the access flags from a full command.",
             "INFO [<command-name> ...]",
             "    Return details about multiple commands.",
             "LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]",
@@ -395,6 +427,18 @@ fn command_help(ctx: &mut Ctx<'_>) -> CmdResult {
 }
 
 const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "getkeysandflags",
+        handler: Some(command_getkeysandflags),
+        arity: -4,
+        flags: LOADING | STALE,
+        acl: CAT_CONNECTION,
+        group: "server",
+        since: "7.0.0",
+        summary: "Extracts the key names and their access flags from a full command.",
+        complexity: "O(N) where N is the number of arguments to the command",
+        ..CommandSpec::BASE
+    },
     CommandSpec {
         name: "count",
         handler: Some(command_count),

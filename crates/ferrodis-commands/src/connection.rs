@@ -101,6 +101,23 @@ fn hello(ctx: &mut Ctx<'_>) -> CmdResult {
     Ok(())
 }
 
+/// AUTH [username] password.
+fn auth(ctx: &mut Ctx<'_>) -> CmdResult {
+    let (user, pass) = match ctx.argc() {
+        2 => (None, &ctx.argv[1]),
+        3 => (Some(&ctx.argv[1]), &ctx.argv[2]),
+        _ => return Err(CommandError::Syntax),
+    };
+    if user.is_none() && !crate::auth::auth_required(ctx.srv) {
+        return Err(CommandError::AuthNotConfigured);
+    }
+    let default = bytes::Bytes::from_static(b"default");
+    crate::auth::check_password(ctx, user.unwrap_or(&default), pass)?;
+    ctx.client.authenticated = true;
+    ctx.reply().ok();
+    Ok(())
+}
+
 fn quit(ctx: &mut Ctx<'_>) -> CmdResult {
     ctx.reply().ok();
     ctx.client.after = After::Close;
@@ -181,11 +198,10 @@ fn client_type_ok(t: &[u8]) -> Result<bool, CommandError> {
 }
 
 /// One CLIENT LIST line (without the trailing newline), fields in Redis
-/// 7.0's order, with Redis 7.2's lib-name/lib-ver appended.
+/// 7.0's order. (CLIENT SETINFO is accepted and stored, but 7.0's line has
+/// no lib-name/lib-ver fields, so they are not shown.)
 pub fn client_line(c: &ClientShared, out: &mut String) {
     let name = c.name.lock().clone().unwrap_or_default();
-    let lib_name = c.lib_name.lock().clone().unwrap_or_default();
-    let lib_ver = c.lib_ver.lock().clone().unwrap_or_default();
     let age = c.created.elapsed().as_secs();
     let last = c.last_interaction_ms.load(Ordering::Relaxed) / 1000;
     let idle = age.saturating_sub(last);
@@ -196,7 +212,7 @@ pub fn client_line(c: &ClientShared, out: &mut String) {
     let qbuf = c.qbuf.load(Ordering::Relaxed);
     let _ = write!(
         out,
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags=N db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags=N db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
         c.id,
         c.addr,
         c.laddr,
@@ -210,8 +226,6 @@ pub fn client_line(c: &ClientShared, out: &mut String) {
         16384 + qbuf,
         cmd,
         c.resp.load(Ordering::Relaxed),
-        String::from_utf8_lossy(&lib_name),
-        String::from_utf8_lossy(&lib_ver),
     );
 }
 
@@ -665,6 +679,22 @@ const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
 ];
 
 pub static COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "auth",
+        handler: Some(auth),
+        arity: -2,
+        flags: NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+        acl: CAT_CONNECTION,
+        group: "connection",
+        since: "1.0.0",
+        summary: "Authenticates the connection.",
+        complexity: "O(N) where N is the number of passwords defined for the user",
+        args: &[
+            Arg { name: "username", kind: ArgKind::String, since: Some("6.0.0"), flags: ARG_OPTIONAL, ..Arg::BASE },
+            Arg { name: "password", kind: ArgKind::String, ..Arg::BASE },
+        ],
+        ..CommandSpec::BASE
+    },
     CommandSpec {
         name: "ping",
         handler: Some(ping),

@@ -68,6 +68,8 @@ pub enum CommandError {
     Rewrite(#[from] ferrodis_config::ConfigRewriteError),
     #[error("WRONGPASS invalid username-password pair or user is disabled.")]
     WrongPass,
+    #[error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")]
+    AuthNotConfigured,
     #[error("NOAUTH Authentication required.")]
     NoAuth,
     #[error("{0}")]

@@ -10,9 +10,17 @@ use crate::spec::{Begin, CommandSpec, Find};
 /// list too short for a spec yields no keys for that spec (the command
 /// reports its own arity or syntax error).
 pub fn key_positions(spec: &CommandSpec, argv: &[Bytes]) -> Vec<usize> {
+    key_positions_with_spec(spec, argv)
+        .into_iter()
+        .map(|(pos, _)| pos)
+        .collect()
+}
+
+/// Like `key_positions`, with the index of the key spec each key came from.
+pub fn key_positions_with_spec(spec: &CommandSpec, argv: &[Bytes]) -> Vec<(usize, usize)> {
     let argc = argv.len() as i64;
     let mut out = Vec::new();
-    for ks in spec.key_specs {
+    for (spec_idx, ks) in spec.key_specs.iter().enumerate() {
         let first = match ks.begin {
             Begin::Index(i) => i as i64,
             Begin::Keyword(kw, start) => {
@@ -62,7 +70,7 @@ pub fn key_positions(spec: &CommandSpec, argv: &[Bytes]) -> Vec<usize> {
         };
         let mut i = first;
         while i <= last && i < argc {
-            out.push(i as usize);
+            out.push((i as usize, spec_idx));
             i += step;
         }
     }

@@ -75,19 +75,28 @@ fn swapdb(ctx: &mut Ctx<'_>) -> CmdResult {
 
 fn shutdown(ctx: &mut Ctx<'_>) -> CmdResult {
     let mut mode = ShutdownMode::Default;
+    let mut abort = false;
     for a in &ctx.argv[1..] {
-        if eq_ic(a, "NOSAVE") {
+        if eq_ic(a, "NOSAVE") && mode == ShutdownMode::Default {
             mode = ShutdownMode::NoSave;
-        } else if eq_ic(a, "SAVE") {
+        } else if eq_ic(a, "SAVE") && mode == ShutdownMode::Default {
             mode = ShutdownMode::Save;
         } else if eq_ic(a, "NOW") || eq_ic(a, "FORCE") {
-            // No shutdown wait for replicas and nothing that can fail yet:
-            // both are accepted and change nothing.
+            // Nothing to wait for (no replicas) and nothing that can fail
+            // yet: both are accepted and change nothing.
         } else if eq_ic(a, "ABORT") {
-            return Err(CommandError::NoShutdownInProgress);
+            abort = true;
         } else {
             return Err(CommandError::Syntax);
         }
+    }
+    if abort {
+        // ABORT only combines with nothing; either way no shutdown is pending.
+        return Err(if ctx.argc() == 2 {
+            CommandError::NoShutdownInProgress
+        } else {
+            CommandError::Syntax
+        });
     }
     // Like Redis, a successful SHUTDOWN sends no reply: the connection closes.
     ctx.client.after = After::Shutdown(mode);

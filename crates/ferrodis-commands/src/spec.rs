@@ -228,6 +228,9 @@ pub struct CommandSpec {
     pub doc_flags: &'static [&'static str],
     pub args: &'static [Arg],
     pub subcommands: &'static [CommandSpec],
+    /// For commands whose key specs carry `variable_flags`: the actual
+    /// flags of key spec N for these arguments (COMMAND GETKEYSANDFLAGS).
+    pub variable_key_flags: Option<fn(&[bytes::Bytes], usize) -> &'static [&'static str]>,
 }
 
 impl CommandSpec {
@@ -247,6 +250,7 @@ impl CommandSpec {
         doc_flags: &[],
         args: &[],
         subcommands: &[],
+        variable_key_flags: None,
     };
 
     /// All ACL categories: the explicit ones plus those Redis derives from

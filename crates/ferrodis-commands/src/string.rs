@@ -16,7 +16,7 @@ fn get(ctx: &mut Ctx<'_>) -> CmdResult {
     match shard.get(key, ctx.now_ms) {
         None => ctx.client.reply.null(),
         Some(e) => match &e.value {
-            Value::Str(s) => ctx.client.reply.bulk(s),
+            Value::Str(s) => s.with_bytes(|b| ctx.client.reply.bulk(b)),
         },
     }
     Ok(())
@@ -111,6 +111,15 @@ pub fn parse_set_options(
     Ok(o)
 }
 
+/// SET's key flags depend on GET: reading the old value makes it RW.
+fn set_key_flags(argv: &[bytes::Bytes], _spec: usize) -> &'static [&'static str] {
+    if argv.iter().skip(3).any(|a| eq_ic(a, "GET")) {
+        &["RW", "access", "update"]
+    } else {
+        &["OW", "update"]
+    }
+}
+
 /// SET key value [NX|XX] [GET] [EX|PX|EXAT|PXAT|KEEPTTL].
 fn set(ctx: &mut Ctx<'_>) -> CmdResult {
     let o = parse_set_options(ctx, 3, false)?;
@@ -133,7 +142,7 @@ fn set(ctx: &mut Ctx<'_>) -> CmdResult {
             Some(Entry {
                 value: Value::Str(s),
                 ..
-            }) => r.bulk(s),
+            }) => s.with_bytes(|b| r.bulk(b)),
             _ => r.null(),
         }
     }
@@ -148,13 +157,7 @@ fn set(ctx: &mut Ctx<'_>) -> CmdResult {
         Expiry::At(t) => t,
         Expiry::None | Expiry::Persist => 0,
     };
-    shard.insert(
-        key,
-        Entry {
-            value: Value::string(val),
-            expire_at,
-        },
-    );
+    shard.insert(key, Entry::with_expire(Value::string(val), expire_at));
     if !o.get {
         r.ok();
     }
@@ -194,6 +197,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "set",
         handler: Some(set),
+        variable_key_flags: Some(set_key_flags),
         arity: -3,
         flags: WRITE | DENYOOM,
         acl: CAT_STRING,

@@ -39,7 +39,7 @@ impl Keyspace {
         let mut lo_guards = self.dbs[lo].lock_all();
         let mut hi_guards = self.dbs[hi].lock_all();
         for (x, y) in lo_guards.iter_mut().zip(hi_guards.iter_mut()) {
-            std::mem::swap(&mut **x, &mut **y);
+            x.swap_contents(y);
         }
     }
 

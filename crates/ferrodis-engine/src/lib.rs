@@ -2,9 +2,13 @@
 //!
 //! Layout:
 //! - [`value`]: the typed value stored under a key and its encodings.
-//! - [`shard`]: one lock's worth of keys (`Shard`, `Entry`), with lazy expiry.
-//! - [`db`]: a database split into shards, and multi-shard locking in a fixed order.
-//! - [`keyspace`]: all databases (`SELECT`, `SWAPDB`, `FLUSHALL`).
+//! - [`small`]: `SmallBytes`, inline-or-boxed byte strings for keys.
+//! - [`shard`]: one lock's worth of keys (`Shard`, `Entry`): lazy expiry,
+//!   the TTL index walked by active expiry, SCAN, random sampling.
+//! - [`db`]: a database split into shards, and multi-shard locking in a
+//!   fixed order.
+//! - [`keyspace`]: all databases (`SELECT`, `SWAPDB`, `FLUSHALL`) and the
+//!   active expiry cycle.
 //! - [`glob`]: Redis-style glob matching, shared by KEYS, SCAN and CONFIG GET.
 //! - [`clock`]: the wall clock in milliseconds.
 //!
@@ -16,9 +20,11 @@ pub mod db;
 pub mod glob;
 pub mod keyspace;
 pub mod shard;
+pub mod small;
 pub mod value;
 
 pub use db::{Db, MultiGuard};
 pub use keyspace::Keyspace;
 pub use shard::{Entry, Shard};
-pub use value::Value;
+pub use small::SmallBytes;
+pub use value::{StrValue, Value};

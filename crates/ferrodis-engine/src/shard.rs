@@ -1,20 +1,24 @@
-//! A shard: the keys that hash to one lock.
+//! A shard: the keys of one database that hash to one lock.
 
-use bytes::Bytes;
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
+use rand::Rng;
 
+use crate::small::SmallBytes;
 use crate::value::Value;
 
-type Map = IndexMap<Bytes, Entry, foldhash::fast::RandomState>;
+type Hasher = foldhash::fast::RandomState;
+type Map = IndexMap<SmallBytes, Entry, Hasher>;
 
 /// What a key maps to.
 ///
-/// Invariant: `expire_at` is an absolute Unix time in milliseconds, or 0 for
-/// no expiry; a key whose `expire_at` is in the past is logically absent.
+/// Invariants: `expire_at` is an absolute Unix time in milliseconds, or 0
+/// for no expiry; a key whose `expire_at` is not in the future is logically
+/// absent. `access` is the LRU clock (seconds) of the last access.
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub value: Value,
     pub expire_at: u64,
+    pub access: u32,
 }
 
 impl Entry {
@@ -22,6 +26,15 @@ impl Entry {
         Entry {
             value,
             expire_at: 0,
+            access: 0,
+        }
+    }
+
+    pub fn with_expire(value: Value, expire_at: u64) -> Entry {
+        Entry {
+            value,
+            expire_at,
+            access: 0,
         }
     }
 
@@ -30,15 +43,31 @@ impl Entry {
     }
 }
 
+/// The LRU clock for a time in milliseconds: seconds, wrapping at 2^32.
+pub fn lru_clock(now_ms: u64) -> u32 {
+    (now_ms / 1000) as u32
+}
+
 /// The keys of one database that hash to one lock.
 ///
-/// Invariants: `expires` counts the entries with `expire_at != 0`. Entries
-/// live in a dense vector (IndexMap), so a uniformly random entry can be
-/// sampled in O(1) for expiry and eviction.
+/// Invariants: `ttl_keys` holds exactly the keys whose entry has
+/// `expire_at != 0`. Entries live in a dense vector (IndexMap), so a
+/// uniformly random key can be drawn in O(1), and SCAN walks positions
+/// downwards (see `scan`). `expired` counts keys removed by expiry.
 #[derive(Default)]
 pub struct Shard {
     map: Map,
-    expires: usize,
+    ttl_keys: IndexSet<SmallBytes, Hasher>,
+    /// Next position of the active-expiry walk over `ttl_keys`.
+    expire_cursor: usize,
+    expired: u64,
+}
+
+/// What one step of the active-expiry walk saw.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ExpireStep {
+    pub checked: usize,
+    pub expired: usize,
 }
 
 impl Shard {
@@ -46,7 +75,8 @@ impl Shard {
         Shard::default()
     }
 
-    /// Number of keys, expired-but-not-yet-reclaimed ones included.
+    /// Number of keys, expired-but-not-yet-reclaimed ones included (as
+    /// Redis's DBSIZE counts).
     pub fn len(&self) -> usize {
         self.map.len()
     }
@@ -57,64 +87,94 @@ impl Shard {
 
     /// Number of keys with a time to live.
     pub fn expires(&self) -> usize {
-        self.expires
+        self.ttl_keys.len()
+    }
+
+    /// Keys removed by expiry (lazy or active) since the shard was created.
+    pub fn expired_total(&self) -> u64 {
+        self.expired
     }
 
     /// Deletes `key` if it has expired. The one place where expiry removes a
-    /// key, so that later propagation (DEL to replicas and AOF) hooks in here.
+    /// key, so that propagation (DEL to replicas and the AOF) hooks in here.
     fn expire_if_needed(&mut self, key: &[u8], now_ms: u64) -> bool {
         let expired = matches!(self.map.get(key), Some(e) if e.is_expired(now_ms));
         if expired {
             self.remove(key);
+            self.expired += 1;
         }
         expired
     }
 
-    /// The live entry under `key`, deleting it first if it has expired.
+    /// The live entry under `key`, deleting it first if it has expired, and
+    /// recording the access for LRU.
     pub fn get(&mut self, key: &[u8], now_ms: u64) -> Option<&Entry> {
+        self.get_mut(key, now_ms).map(|e| &*e)
+    }
+
+    /// The live entry under `key` for modification (access recorded).
+    pub fn get_mut(&mut self, key: &[u8], now_ms: u64) -> Option<&mut Entry> {
+        self.expire_if_needed(key, now_ms);
+        let e = self.map.get_mut(key)?;
+        e.access = lru_clock(now_ms);
+        Some(e)
+    }
+
+    /// The live entry without recording an access (OBJECT, TYPE-like
+    /// introspection that must not disturb LRU).
+    pub fn peek(&mut self, key: &[u8], now_ms: u64) -> Option<&Entry> {
         self.expire_if_needed(key, now_ms);
         self.map.get(key)
     }
 
-    /// The live entry under `key` for modification.
-    pub fn get_mut(&mut self, key: &[u8], now_ms: u64) -> Option<&mut Entry> {
-        self.expire_if_needed(key, now_ms);
-        self.map.get_mut(key)
-    }
-
     pub fn contains(&mut self, key: &[u8], now_ms: u64) -> bool {
-        self.get(key, now_ms).is_some()
+        self.peek(key, now_ms).is_some()
     }
 
-    /// Stores `value` under `key`, dropping any previous value and TTL.
+    /// Stores `value` under `key` with no TTL, dropping any previous value.
     pub fn set(&mut self, key: &[u8], value: Value) {
         self.insert(key, Entry::new(value));
     }
 
-    /// Stores a whole entry, replacing any previous one.
-    pub fn insert(&mut self, key: &[u8], entry: Entry) {
-        if entry.expire_at != 0 {
-            self.expires += 1;
-        }
+    /// Stores a whole entry, replacing any previous one; returns the old.
+    pub fn insert(&mut self, key: &[u8], entry: Entry) -> Option<Entry> {
+        let has_ttl = entry.expire_at != 0;
         let old = match self.map.get_mut(key) {
             Some(slot) => Some(std::mem::replace(slot, entry)),
             None => {
-                self.map.insert(Bytes::copy_from_slice(key), entry);
+                self.map.insert(SmallBytes::new(key), entry);
                 None
             }
         };
-        if let Some(old) = old {
-            if old.expire_at != 0 {
-                self.expires -= 1;
-            }
+        let had_ttl = old.as_ref().is_some_and(|o| o.expire_at != 0);
+        if has_ttl && !had_ttl {
+            self.ttl_keys.insert(SmallBytes::new(key));
+        } else if had_ttl && !has_ttl {
+            self.ttl_keys.swap_remove(key);
         }
+        old
+    }
+
+    /// Sets or clears (0) the TTL of an existing key; false if it is absent.
+    pub fn set_expire(&mut self, key: &[u8], expire_at: u64) -> bool {
+        let Some(e) = self.map.get_mut(key) else {
+            return false;
+        };
+        let had = e.expire_at != 0;
+        e.expire_at = expire_at;
+        if expire_at != 0 && !had {
+            self.ttl_keys.insert(SmallBytes::new(key));
+        } else if expire_at == 0 && had {
+            self.ttl_keys.swap_remove(key);
+        }
+        true
     }
 
     /// Removes `key` whether or not it has expired.
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
         let old = self.map.swap_remove(key)?;
         if old.expire_at != 0 {
-            self.expires -= 1;
+            self.ttl_keys.swap_remove(key);
         }
         Some(old)
     }
@@ -123,32 +183,126 @@ impl Shard {
     pub fn clear(&mut self) -> usize {
         let n = self.map.len();
         self.map = Map::default();
-        self.expires = 0;
+        self.ttl_keys = IndexSet::default();
+        self.expire_cursor = 0;
         n
     }
 
-    /// Moves all contents out, leaving the shard empty.
+    /// Moves all contents out, leaving the shard empty (the expiry counter
+    /// stays with the shard).
     pub fn take(&mut self) -> Shard {
-        std::mem::take(self)
+        let expired = self.expired;
+        let out = std::mem::take(self);
+        self.expired = expired;
+        out
+    }
+
+    /// Swaps contents with another shard (SWAPDB); expiry counters stay.
+    pub fn swap_contents(&mut self, other: &mut Shard) {
+        std::mem::swap(&mut self.map, &mut other.map);
+        std::mem::swap(&mut self.ttl_keys, &mut other.ttl_keys);
+        self.expire_cursor = 0;
+        other.expire_cursor = 0;
     }
 
     /// Iterates over all entries, expired ones included.
-    pub fn iter(&self) -> impl Iterator<Item = (&Bytes, &Entry)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&SmallBytes, &Entry)> {
         self.map.iter()
     }
 
-    /// Sum and count of the remaining TTLs of keys with an expiry, for
-    /// INFO's avg_ttl.
+    /// Sum and count of the remaining TTLs, for INFO's avg_ttl.
     pub fn ttl_stats(&self, now_ms: u64) -> (u128, u64) {
         let mut sum = 0u128;
         let mut n = 0u64;
-        for e in self.map.values() {
-            if e.expire_at > now_ms {
-                sum += (e.expire_at - now_ms) as u128;
-                n += 1;
+        for k in &self.ttl_keys {
+            if let Some(e) = self.map.get(k.as_slice()) {
+                if e.expire_at > now_ms {
+                    sum += (e.expire_at - now_ms) as u128;
+                    n += 1;
+                }
             }
         }
         (sum, n)
+    }
+
+    /// A uniformly random live key, reclaiming expired ones it draws (a
+    /// bounded number of tries, so a shard full of expired keys cannot
+    /// stall the caller).
+    pub fn random_key(&mut self, now_ms: u64, rng: &mut impl Rng) -> Option<SmallBytes> {
+        for _ in 0..100 {
+            if self.map.is_empty() {
+                return None;
+            }
+            let i = rng.gen_range(0..self.map.len());
+            let (k, e) = self.map.get_index(i)?;
+            if !e.is_expired(now_ms) {
+                return Some(k.clone());
+            }
+            let k = k.clone();
+            self.expire_if_needed(&k, now_ms);
+        }
+        None
+    }
+
+    /// One step of SCAN over this shard. Positions are visited downwards:
+    /// `pos` is how many positions remain unvisited (start with
+    /// `usize::MAX`); the return is the new `pos`, 0 when done.
+    ///
+    /// Why downwards: removal moves the last entry into the freed slot.
+    /// Every entry above the walk has been visited, so an entry moved from
+    /// the top into the visited region was visited already, and one moved
+    /// into the unvisited region is merely seen twice. New entries are
+    /// appended on top (the visited side) and may be missed, which SCAN
+    /// allows. So a key present for the whole scan is returned at least once.
+    pub fn scan(
+        &mut self,
+        pos: usize,
+        count: usize,
+        now_ms: u64,
+        out: &mut Vec<(SmallBytes, &'static str)>,
+    ) -> usize {
+        let mut pos = pos.min(self.map.len());
+        let stop = pos.saturating_sub(count.max(1));
+        let mut expired = Vec::new();
+        while pos > stop {
+            pos -= 1;
+            if let Some((k, e)) = self.map.get_index(pos) {
+                if e.is_expired(now_ms) {
+                    expired.push(k.clone());
+                } else {
+                    out.push((k.clone(), e.value.type_name()));
+                }
+            }
+        }
+        for k in expired {
+            self.expire_if_needed(&k, now_ms);
+        }
+        pos
+    }
+
+    /// Walks up to `budget` keys of the TTL index from the persistent
+    /// cursor, reclaiming the expired ones (the active expiry cycle).
+    pub fn expire_step(&mut self, now_ms: u64, budget: usize) -> ExpireStep {
+        let mut step = ExpireStep::default();
+        while step.checked < budget && !self.ttl_keys.is_empty() {
+            if self.expire_cursor >= self.ttl_keys.len() {
+                self.expire_cursor = 0;
+            }
+            let Some(k) = self.ttl_keys.get_index(self.expire_cursor).cloned() else {
+                break;
+            };
+            step.checked += 1;
+            if self.expire_if_needed(&k, now_ms) {
+                // The last key moved into this position: check it next.
+                step.expired += 1;
+            } else {
+                self.expire_cursor += 1;
+            }
+            if step.checked >= self.ttl_keys.len() + step.expired && step.expired == 0 {
+                break;
+            }
+        }
+        step
     }
 }
 
@@ -156,36 +310,74 @@ impl Shard {
 mod tests {
     use super::*;
 
+    fn ttl(v: &[u8], at: u64) -> Entry {
+        Entry::with_expire(Value::string(v), at)
+    }
+
     #[test]
     fn lazy_expiry_removes_and_counts() {
         let mut s = Shard::new();
-        s.insert(
-            b"a",
-            Entry {
-                value: Value::string(b"1"),
-                expire_at: 100,
-            },
-        );
+        s.insert(b"a", ttl(b"1", 100));
         s.set(b"b", Value::string(b"2"));
         assert_eq!(s.expires(), 1);
         assert!(s.get(b"a", 50).is_some());
         assert!(s.get(b"a", 100).is_none());
         assert_eq!(s.len(), 1);
         assert_eq!(s.expires(), 0);
+        assert_eq!(s.expired_total(), 1);
     }
 
     #[test]
     fn overwrite_drops_ttl() {
         let mut s = Shard::new();
-        s.insert(
-            b"a",
-            Entry {
-                value: Value::string(b"1"),
-                expire_at: 100,
-            },
-        );
+        s.insert(b"a", ttl(b"1", 100));
         s.set(b"a", Value::string(b"2"));
         assert_eq!(s.expires(), 0);
         assert_eq!(s.get(b"a", 1000).map(|e| e.expire_at), Some(0));
+    }
+
+    #[test]
+    fn expire_step_reclaims_everything_expired() {
+        let mut s = Shard::new();
+        for i in 0..1000u32 {
+            let k = i.to_string();
+            s.insert(
+                k.as_bytes(),
+                ttl(b"v", if i % 2 == 0 { 10 } else { 1_000_000 }),
+            );
+        }
+        let mut total = 0;
+        for _ in 0..100 {
+            total += s.expire_step(20, 50).expired;
+        }
+        assert_eq!(total, 500);
+        assert_eq!(s.len(), 500);
+        assert_eq!(s.expires(), 500);
+    }
+
+    #[test]
+    fn scan_returns_every_stable_key_despite_deletes() {
+        let mut s = Shard::new();
+        for i in 0..500u32 {
+            s.set(i.to_string().as_bytes(), Value::string(b"v"));
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut pos = usize::MAX;
+        let mut n = 0u32;
+        loop {
+            let mut out = Vec::new();
+            pos = s.scan(pos, 10, 0, &mut out);
+            seen.extend(out.into_iter().map(|(k, _)| k.to_vec()));
+            // Delete keys >= 400 as the scan goes, and add new ones.
+            s.remove((400 + n % 100).to_string().as_bytes());
+            s.set(format!("new{n}").as_bytes(), Value::string(b"v"));
+            n += 1;
+            if pos == 0 {
+                break;
+            }
+        }
+        for i in 0..400u32 {
+            assert!(seen.contains(i.to_string().as_bytes()), "missed {i}");
+        }
     }
 }

@@ -1,21 +1,165 @@
 //! Typed values. One enum, so a type check (WRONGTYPE) is a single match.
 
-use bytes::Bytes;
+use crate::small::SmallBytes;
+
+/// The longest string Redis stores as "embstr".
+pub const EMBSTR_MAX: usize = 44;
+
+/// A string value in one of Redis's three encodings.
+///
+/// Invariants: `Int` holds exactly the strings that Redis's strict integer
+/// parse accepts (so its decimal form round-trips byte for byte); `Emb`
+/// holds at most `EMBSTR_MAX` bytes and is never modified in place (a
+/// modification turns it into `Raw`, as in Redis).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StrValue {
+    Int(i64),
+    Emb(SmallBytes),
+    Raw(Vec<u8>),
+}
+
+/// Parses a signed 64-bit integer exactly as Redis's string2ll accepts it:
+/// optional '-', digits, no '+', no spaces, no leading zeros, no "-0".
+pub fn parse_i64_strict(b: &[u8]) -> Option<i64> {
+    if b.is_empty() || b.len() > 20 {
+        return None;
+    }
+    if b == b"0" {
+        return Some(0);
+    }
+    let (neg, digits) = match b[0] {
+        b'-' => (true, &b[1..]),
+        _ => (false, b),
+    };
+    if digits.is_empty() || digits[0] == b'0' {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
+    }
+    if neg {
+        if v > i64::MAX as u64 + 1 {
+            None
+        } else {
+            Some((v as i64).wrapping_neg())
+        }
+    } else if v > i64::MAX as u64 {
+        None
+    } else {
+        Some(v as i64)
+    }
+}
+
+/// Formats an integer into a stack buffer, returning the used slice.
+pub fn fmt_i64(v: i64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut n = v.unsigned_abs();
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    &buf[i..]
+}
+
+impl StrValue {
+    /// Encodes `b` the way Redis does when it stores a new string: integer
+    /// when it parses as one, embstr when short, raw otherwise.
+    pub fn from_bytes(b: &[u8]) -> StrValue {
+        if let Some(i) = parse_i64_strict(b) {
+            StrValue::Int(i)
+        } else if b.len() <= EMBSTR_MAX {
+            StrValue::Emb(SmallBytes::new(b))
+        } else {
+            StrValue::Raw(b.to_vec())
+        }
+    }
+
+    /// Runs `f` over the string's bytes (an integer is formatted on the
+    /// stack, without allocating).
+    pub fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
+        match self {
+            StrValue::Int(i) => {
+                let mut buf = [0u8; 20];
+                f(fmt_i64(*i, &mut buf))
+            }
+            StrValue::Emb(s) => f(s),
+            StrValue::Raw(v) => f(v),
+        }
+    }
+
+    /// The bytes as an owned vector.
+    pub fn to_vec(&self) -> Vec<u8> {
+        self.with_bytes(|b| b.to_vec())
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            StrValue::Int(i) => {
+                let mut buf = [0u8; 20];
+                fmt_i64(*i, &mut buf).len()
+            }
+            StrValue::Emb(s) => s.len(),
+            StrValue::Raw(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The integer value, if the string is one (by encoding or by parse).
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            StrValue::Int(i) => Some(*i),
+            other => other.with_bytes(parse_i64_strict),
+        }
+    }
+
+    /// OBJECT ENCODING's name.
+    pub fn encoding(&self) -> &'static str {
+        match self {
+            StrValue::Int(_) => "int",
+            StrValue::Emb(_) => "embstr",
+            StrValue::Raw(_) => "raw",
+        }
+    }
+
+    /// Turns the value into a raw, mutable byte vector (APPEND, SETRANGE,
+    /// SETBIT modify in place, as Redis's raw encoding does).
+    pub fn make_raw(&mut self) -> &mut Vec<u8> {
+        if !matches!(self, StrValue::Raw(_)) {
+            *self = StrValue::Raw(self.to_vec());
+        }
+        match self {
+            StrValue::Raw(v) => v,
+            _ => unreachable!("converted to Raw above"),
+        }
+    }
+}
 
 /// The value stored under a key.
-///
-/// Invariant: a `Str` never holds a buffer that pins a larger read buffer;
-/// callers copy argument slices before storing them (see [`Value::string`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
-    Str(Bytes),
+    Str(StrValue),
 }
 
 impl Value {
-    /// A string value copied out of `data`, so the value does not keep the
-    /// connection's read buffer alive.
+    /// A string value, encoded as Redis would encode a newly stored string.
+    /// The bytes are copied, so the value never pins a read buffer.
     pub fn string(data: &[u8]) -> Value {
-        Value::Str(Bytes::copy_from_slice(data))
+        Value::Str(StrValue::from_bytes(data))
     }
 
     /// The name TYPE reports.
@@ -23,5 +167,34 @@ impl Value {
         match self {
             Value::Str(_) => "string",
         }
+    }
+
+    /// OBJECT ENCODING's name.
+    pub fn encoding(&self) -> &'static str {
+        match self {
+            Value::Str(s) => s.encoding(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings_follow_redis() {
+        assert_eq!(StrValue::from_bytes(b"123").encoding(), "int");
+        assert_eq!(
+            StrValue::from_bytes(b"-9223372036854775808").encoding(),
+            "int"
+        );
+        assert_eq!(StrValue::from_bytes(b"0123").encoding(), "embstr");
+        assert_eq!(StrValue::from_bytes(&[b'a'; 44]).encoding(), "embstr");
+        assert_eq!(StrValue::from_bytes(&[b'a'; 45]).encoding(), "raw");
+        let mut v = StrValue::from_bytes(b"12");
+        v.make_raw().push(b'3');
+        assert_eq!(v.encoding(), "raw");
+        assert_eq!(v.as_int(), Some(123));
+        assert_eq!(StrValue::Int(-45).to_vec(), b"-45");
     }
 }

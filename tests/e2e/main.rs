@@ -1,0 +1,13 @@
+//! End-to-end tests: the real `ferrodis` binary, real clients, and
+//! differential runs against real redis-server 7.0 (see common/diff.rs).
+//!
+//! One test binary so that linking stays cheap; one module per area.
+//! Validate the suite itself against real Redis with
+//! `FERRODIS_BIN=/usr/bin/redis-server cargo test --test e2e`.
+
+mod common;
+
+mod clients;
+mod command_table;
+mod foundation;
+mod protocol;
