@@ -11,3 +11,6 @@ mod clients;
 mod command_table;
 mod foundation;
 mod protocol;
+mod expiry;
+mod keyspace;
+mod strings;

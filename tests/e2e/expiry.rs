@@ -1,0 +1,1 @@
+//! expiry: differential and end-to-end tests (see common/diff.rs).

@@ -1,0 +1,1 @@
+//! keyspace: differential and end-to-end tests (see common/diff.rs).

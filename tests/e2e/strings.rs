@@ -1,0 +1,1 @@
+//! strings: differential and end-to-end tests (see common/diff.rs).
