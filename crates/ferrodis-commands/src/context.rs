@@ -21,7 +21,9 @@ pub struct Stats {
     pub rejected_connections: AtomicU64,
     pub net_input_bytes: AtomicU64,
     pub net_output_bytes: AtomicU64,
-    pub expired_keys: AtomicU64,
+    /// Expired-key total at the last CONFIG RESETSTAT (the live count is
+    /// kept per shard; INFO shows the difference).
+    pub expired_keys_base: AtomicU64,
     pub evicted_keys: AtomicU64,
     pub keyspace_hits: AtomicU64,
     pub keyspace_misses: AtomicU64,
@@ -38,7 +40,6 @@ impl Stats {
             &self.rejected_connections,
             &self.net_input_bytes,
             &self.net_output_bytes,
-            &self.expired_keys,
             &self.evicted_keys,
             &self.keyspace_hits,
             &self.keyspace_misses,

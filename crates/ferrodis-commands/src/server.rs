@@ -241,15 +241,19 @@ pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
             "stats" => section(&mut out, "Stats", &|o| {
                 let s = &srv.stats;
                 let g = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Relaxed);
+                let ex = srv.keyspace.expire_stats();
                 let _ = write!(
                     o,
-                    "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\ninstantaneous_input_kbps:0.00\r\ninstantaneous_output_kbps:0.00\r\nrejected_connections:{}\r\nsync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\nexpired_keys:{}\r\nexpired_stale_perc:0.00\r\nexpired_time_cap_reached_count:0\r\nexpire_cycle_cpu_milliseconds:0\r\nevicted_keys:{}\r\nevicted_clients:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:0\r\npubsub_patterns:0\r\npubsubshard_channels:0\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\nunexpected_error_replies:{}\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\n",
+                    "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\ninstantaneous_input_kbps:0.00\r\ninstantaneous_output_kbps:0.00\r\nrejected_connections:{}\r\nsync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\nexpired_keys:{}\r\nexpired_stale_perc:{:.2}\r\nexpired_time_cap_reached_count:{}\r\nexpire_cycle_cpu_milliseconds:{}\r\nevicted_keys:{}\r\nevicted_clients:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:0\r\npubsub_patterns:0\r\npubsubshard_channels:0\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\nunexpected_error_replies:{}\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\n",
                     g(&s.total_connections_received),
                     g(&s.total_commands_processed),
                     g(&s.net_input_bytes),
                     g(&s.net_output_bytes),
                     g(&s.rejected_connections),
-                    g(&s.expired_keys),
+                    srv.keyspace.expired_keys().saturating_sub(g(&s.expired_keys_base)),
+                    ex.stale_perc * 100.0,
+                    ex.time_cap_reached_count,
+                    ex.cpu_us / 1000,
                     g(&s.evicted_keys),
                     g(&s.keyspace_hits),
                     g(&s.keyspace_misses),
@@ -361,6 +365,11 @@ fn config_set(ctx: &mut Ctx<'_>) -> CmdResult {
 
 fn config_resetstat(ctx: &mut Ctx<'_>) -> CmdResult {
     ctx.srv.stats.reset();
+    ctx.srv
+        .stats
+        .expired_keys_base
+        .store(ctx.srv.keyspace.expired_keys(), Ordering::Relaxed);
+    ctx.srv.keyspace.reset_expire_stats();
     ctx.reply().ok();
     Ok(())
 }

@@ -6,12 +6,20 @@ use crate::shard::Shard;
 /// The numbered databases (16 by default, the `databases` directive).
 pub struct Keyspace {
     dbs: Box<[Db]>,
+    /// The active expiry cycle's state; only the cron thread runs it, INFO
+    /// reads its statistics.
+    pub expire_cycle: parking_lot::Mutex<crate::expire::ExpireCycle>,
+    /// A copy of the cycle's statistics after each run, so INFO never waits
+    /// for a running cycle.
+    expire_stats: parking_lot::Mutex<crate::expire::ExpireStats>,
 }
 
 impl Keyspace {
     pub fn new(databases: usize) -> Keyspace {
         Keyspace {
             dbs: (0..databases.max(1)).map(|_| Db::new()).collect(),
+            expire_cycle: parking_lot::Mutex::new(crate::expire::ExpireCycle::new()),
+            expire_stats: parking_lot::Mutex::new(Default::default()),
         }
     }
 
@@ -26,6 +34,57 @@ impl Keyspace {
 
     pub fn is_empty(&self) -> bool {
         self.dbs.is_empty()
+    }
+
+    /// Keys removed by expiry, lazy and active, across all databases.
+    pub fn expired_keys(&self) -> u64 {
+        self.dbs
+            .iter()
+            .map(|db| {
+                (0..db.shard_count())
+                    .map(|i| db.lock_shard(i).expired_total())
+                    .sum::<u64>()
+            })
+            .sum()
+    }
+
+    /// Runs one active expiry cycle (see `expire`).
+    /// Runs a slow cycle, then fast cycles until `deadline` while they are
+    /// wanted (see `expire`). The cycle state is locked per run only.
+    pub fn active_expire(&self, hz: u32, effort: u32, deadline: std::time::Instant) {
+        use crate::expire::CycleKind;
+        self.run_expire_cycle(CycleKind::Slow, hz, effort);
+        while std::time::Instant::now() < deadline {
+            let (needed, allowed) = {
+                let c = self.expire_cycle.lock();
+                (c.needs_fast(effort), c.fast_allowed())
+            };
+            if !needed {
+                break;
+            }
+            if allowed {
+                self.run_expire_cycle(CycleKind::Fast, hz, effort);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    }
+
+    fn run_expire_cycle(&self, kind: crate::expire::CycleKind, hz: u32, effort: u32) {
+        let mut cycle = self.expire_cycle.lock();
+        cycle.run(self, kind, hz, effort);
+        *self.expire_stats.lock() = cycle.stats;
+    }
+
+    /// Zeroes the cycle's statistics (CONFIG RESETSTAT).
+    pub fn reset_expire_stats(&self) {
+        let mut cycle = self.expire_cycle.lock();
+        cycle.stats = Default::default();
+        *self.expire_stats.lock() = cycle.stats;
+    }
+
+    /// The active expiry cycle's statistics as of its last run.
+    pub fn expire_stats(&self) -> crate::expire::ExpireStats {
+        *self.expire_stats.lock()
     }
 
     /// Swaps the contents of two databases atomically: every shard of both is

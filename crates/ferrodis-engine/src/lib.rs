@@ -8,7 +8,9 @@
 //! - [`db`]: a database split into shards, and multi-shard locking in a
 //!   fixed order.
 //! - [`keyspace`]: all databases (`SELECT`, `SWAPDB`, `FLUSHALL`) and the
-//!   active expiry cycle.
+//!   expiry statistics.
+//! - [`expire`]: the active expiry cycle (slow and fast), run by the
+//!   server's cron thread.
 //! - [`glob`]: Redis-style glob matching, shared by KEYS, SCAN and CONFIG GET.
 //! - [`clock`]: the wall clock in milliseconds.
 //!
@@ -17,6 +19,7 @@
 
 pub mod clock;
 pub mod db;
+pub mod expire;
 pub mod glob;
 pub mod keyspace;
 pub mod shard;

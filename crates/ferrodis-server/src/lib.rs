@@ -6,10 +6,12 @@
 //! - [`connection`]: one task per client: read, parse every complete
 //!   request, execute each through the command table, write all replies at
 //!   once.
+//! - [`cron`]: the `hz` timer thread (active expiry).
 //! - [`startup`]: builds the shared state from the config and runs until
 //!   SHUTDOWN or a signal.
 
 pub mod connection;
+pub mod cron;
 pub mod listener;
 pub mod startup;
 

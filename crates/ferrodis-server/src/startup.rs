@@ -64,6 +64,7 @@ async fn serve(config: Config) -> Result<(), StartError> {
         pid: std::process::id(),
     };
     let srv = Arc::new(ServerState::new(config, info));
+    crate::cron::spawn(srv.clone());
     let (tx, mut rx) = mpsc::unbounded_channel::<ShutdownMode>();
     for l in listeners {
         tokio::spawn(listener::accept_loop(l, srv.clone(), tx.clone()));

@@ -1,0 +1,33 @@
+//! The cron thread: what Redis does in serverCron, `hz` times a second.
+//! Now: the active expiry cycle (slow each tick, fast ones between ticks
+//! while needed). It runs on its own OS thread so its CPU budget never
+//! delays a connection task, and it locks one shard at a time.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ferrodis_commands::ServerState;
+
+pub fn spawn(srv: Arc<ServerState>) {
+    let spawned = std::thread::Builder::new()
+        .name("ferrodis-cron".into())
+        .spawn(move || loop {
+            if srv.shutting_down.load(Ordering::Acquire) {
+                return;
+            }
+            let (hz, effort) = {
+                let cfg = srv.config.read();
+                (cfg.hz.clamp(1, 500), cfg.active_expire_effort)
+            };
+            let deadline = Instant::now() + Duration::from_micros(1_000_000 / hz as u64);
+            srv.keyspace.active_expire(hz, effort, deadline);
+            let now = Instant::now();
+            if now < deadline {
+                std::thread::sleep(deadline - now);
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!("cannot start the cron thread: {e}");
+    }
+}
