@@ -343,11 +343,14 @@ fn command_list(ctx: &mut Ctx<'_>) -> CmdResult {
     Ok(())
 }
 
+/// (argument position, key spec index) of each key.
+type KeyPositions = Vec<(usize, usize)>;
+
 /// The keys (with their spec index) of the command in `argv[2..]`, with
 /// Redis's errors for commands that have none.
 fn getkeys_generic(
     ctx: &Ctx<'_>,
-) -> Result<(&'static CommandSpec, Vec<(usize, usize)>), CommandError> {
+) -> Result<(&'static CommandSpec, KeyPositions), CommandError> {
     let t = table();
     let target = &ctx.argv[2..];
     let mut e = t

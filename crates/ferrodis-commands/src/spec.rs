@@ -4,6 +4,9 @@
 use crate::context::Ctx;
 use crate::error::CmdResult;
 
+/// Computes the actual flags of key spec N for a command's arguments.
+pub type KeyFlagsFn = fn(&[bytes::Bytes], usize) -> &'static [&'static str];
+
 /// Runs a command. Arity and the other dispatch gates were checked already.
 pub type Handler = fn(&mut Ctx<'_>) -> CmdResult;
 
@@ -230,7 +233,7 @@ pub struct CommandSpec {
     pub subcommands: &'static [CommandSpec],
     /// For commands whose key specs carry `variable_flags`: the actual
     /// flags of key spec N for these arguments (COMMAND GETKEYSANDFLAGS).
-    pub variable_key_flags: Option<fn(&[bytes::Bytes], usize) -> &'static [&'static str]>,
+    pub variable_key_flags: Option<KeyFlagsFn>,
 }
 
 impl CommandSpec {
