@@ -9,8 +9,8 @@ mod common;
 
 mod clients;
 mod command_table;
-mod foundation;
-mod protocol;
 mod expiry;
+mod foundation;
 mod keyspace;
+mod protocol;
 mod strings;
