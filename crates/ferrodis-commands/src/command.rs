@@ -348,9 +348,7 @@ type KeyPositions = Vec<(usize, usize)>;
 
 /// The keys (with their spec index) of the command in `argv[2..]`, with
 /// Redis's errors for commands that have none.
-fn getkeys_generic(
-    ctx: &Ctx<'_>,
-) -> Result<(&'static CommandSpec, KeyPositions), CommandError> {
+fn getkeys_generic(ctx: &Ctx<'_>) -> Result<(&'static CommandSpec, KeyPositions), CommandError> {
     let t = table();
     let target = &ctx.argv[2..];
     let mut e = t

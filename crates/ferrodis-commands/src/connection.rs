@@ -212,7 +212,7 @@ pub fn client_line(c: &ClientShared, out: &mut String) {
     let qbuf = c.qbuf.load(Ordering::Relaxed);
     let _ = write!(
         out,
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags=N db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
         c.id,
         c.addr,
         c.laddr,
@@ -220,6 +220,7 @@ pub fn client_line(c: &ClientShared, out: &mut String) {
         String::from_utf8_lossy(&name),
         age,
         idle,
+        if c.blocked.load(Ordering::Relaxed) { "b" } else { "N" },
         c.db.load(Ordering::Relaxed),
         qbuf,
         16384usize.saturating_sub(qbuf),
@@ -370,6 +371,33 @@ pub fn help_reply(ctx: &mut Ctx<'_>, command: &str, lines: &[&str]) {
     r.simple(b"    Print this help.");
 }
 
+/// CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 if the client was blocked.
+fn client_unblock(ctx: &mut Ctx<'_>) -> CmdResult {
+    let id = parse_int(&ctx.argv[2])?;
+    let mode = match ctx.argv.get(3) {
+        None => 1,
+        Some(a) if eq_ic(a, "TIMEOUT") => 1,
+        Some(a) if eq_ic(a, "ERROR") => 2,
+        Some(_) => return Err(CommandError::UnblockReason),
+    };
+    if ctx.argc() > 4 {
+        return Err(CommandError::Syntax);
+    }
+    let target = u64::try_from(id)
+        .ok()
+        .and_then(|id| ctx.srv.clients.get(id));
+    let unblocked = match target {
+        Some(c) if c.blocked.load(Ordering::Acquire) => {
+            c.unblock.store(mode, Ordering::Release);
+            (c.waker)();
+            1
+        }
+        _ => 0,
+    };
+    ctx.reply().integer(unblocked);
+    Ok(())
+}
+
 fn client_help(ctx: &mut Ctx<'_>) -> CmdResult {
     help_reply(
         ctx,
@@ -390,6 +418,8 @@ fn client_help(ctx: &mut Ctx<'_>) -> CmdResult {
             "    Return information about client connections. Options: TYPE <type>, ID <id> [...].",
             "SETNAME <name>",
             "    Assign the name <name> to the current connection.",
+            "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+            "    Unblock the specified blocked client.",
             "SETINFO <LIB-NAME|LIB-VER> <value>",
             "    Set client library name or version.",
         ],
@@ -398,6 +428,45 @@ fn client_help(ctx: &mut Ctx<'_>) -> CmdResult {
 }
 
 const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "unblock",
+        handler: Some(client_unblock),
+        arity: -3,
+        flags: ADMIN | NOSCRIPT | LOADING | STALE,
+        acl: CAT_CONNECTION,
+        group: "connection",
+        since: "5.0.0",
+        summary: "Unblocks a client blocked by a blocking command.",
+        complexity: "O(log N) where N is the number of client connections",
+        args: &[
+            Arg {
+                name: "client-id",
+                kind: ArgKind::Integer,
+                ..Arg::BASE
+            },
+            Arg {
+                name: "timeout_error",
+                kind: ArgKind::Oneof,
+                flags: ARG_OPTIONAL,
+                args: &[
+                    Arg {
+                        name: "timeout",
+                        kind: ArgKind::PureToken,
+                        token: Some("TIMEOUT"),
+                        ..Arg::BASE
+                    },
+                    Arg {
+                        name: "error",
+                        kind: ArgKind::PureToken,
+                        token: Some("ERROR"),
+                        ..Arg::BASE
+                    },
+                ],
+                ..Arg::BASE
+            },
+        ],
+        ..CommandSpec::BASE
+    },
     CommandSpec {
         name: "id",
         handler: Some(client_id),

@@ -91,6 +91,7 @@ pub struct ServerState {
     pub config_epoch: AtomicU64,
     pub stats: Stats,
     pub clients: ClientRegistry,
+    pub blocking: crate::blocking::BlockingRegistry,
     pub info: ServerInfo,
     /// Set once shutdown has begun.
     pub shutting_down: AtomicBool,
@@ -104,6 +105,7 @@ impl ServerState {
             config_epoch: AtomicU64::new(0),
             stats: Stats::default(),
             clients: ClientRegistry::default(),
+            blocking: Default::default(),
             info,
             shutting_down: AtomicBool::new(false),
         }
@@ -129,6 +131,10 @@ pub struct ClientShared {
     pub lib_name: Mutex<Option<Bytes>>,
     pub lib_ver: Mutex<Option<Bytes>>,
     pub killed: AtomicBool,
+    /// Whether the client is blocked (CLIENT LIST flag `b`).
+    pub blocked: AtomicBool,
+    /// CLIENT UNBLOCK's request: 0 none, 1 as if timed out, 2 with an error.
+    pub unblock: AtomicU8,
     /// Wakes the connection task so it notices `killed`.
     pub waker: Box<dyn Fn() + Send + Sync>,
 }
@@ -156,6 +162,8 @@ impl ClientShared {
             lib_name: Mutex::new(None),
             lib_ver: Mutex::new(None),
             killed: AtomicBool::new(false),
+            blocked: AtomicBool::new(false),
+            unblock: AtomicU8::new(0),
             waker,
         }
     }
@@ -221,6 +229,11 @@ pub struct Client {
     pub reply: ReplyBuf,
     /// Commands run since the counters were last folded into `Stats`.
     pub pending_commands: u64,
+    /// Set by a handler that wants to block (see `blocking`).
+    pub block: Option<crate::blocking::BlockRequest>,
+    /// Blocking is not allowed (inside EXEC or a script): blocking commands
+    /// reply as if timed out.
+    pub no_block: bool,
 }
 
 impl Client {
@@ -233,6 +246,8 @@ impl Client {
             after: After::Continue,
             reply: ReplyBuf::new(),
             pending_commands: 0,
+            block: None,
+            no_block: false,
         }
     }
 

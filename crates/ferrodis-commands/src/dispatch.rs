@@ -10,7 +10,8 @@ use ferrodis_engine::clock::now_ms;
 
 use crate::context::{Client, Ctx, ServerState};
 use crate::error::{ArgPreview, CommandError, Lossy};
-use crate::spec::NO_AUTH;
+use crate::keys::key_positions;
+use crate::spec::{NO_AUTH, WRITE};
 use crate::table::{table, Table, TableEntry};
 
 /// Resolves argv to a table entry (descending into subcommands).
@@ -46,13 +47,22 @@ fn run(srv: &ServerState, client: &mut Client, argv: &[Bytes]) -> Result<(), Com
     let Some(handler) = spec.handler else {
         return Err(CommandError::WrongArity(e.full_name.clone()));
     };
+    let db = client.db;
     let mut ctx = Ctx {
         srv,
         client,
         argv,
         now_ms: now_ms(),
     };
-    handler(&mut ctx)
+    handler(&mut ctx)?;
+    // A write may have made a key non-empty that someone is blocked on:
+    // wake the first waiter of each key the command names.
+    if spec.flags & WRITE != 0 && srv.blocking.has_waiters() {
+        for pos in key_positions(spec, argv) {
+            srv.blocking.signal(db, &argv[pos], &srv.clients);
+        }
+    }
+    Ok(())
 }
 
 /// Executes one request and appends its reply to `client.reply`.

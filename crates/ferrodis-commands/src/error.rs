@@ -24,10 +24,73 @@ pub enum CommandError {
     NotInteger,
     #[error("ERR value is not a valid float")]
     NotFloat,
+    // --- string family (string/) ---
+    #[error("ERR increment or decrement would overflow")]
+    IncrOverflow,
+    #[error("ERR decrement would overflow")]
+    DecrOverflow,
+    #[error("ERR increment would produce NaN or Infinity")]
+    IncrNanOrInf,
+    #[error("ERR string exceeds maximum allowed size (proto-max-bulk-len)")]
+    StringTooLong,
+    #[error("ERR offset is out of range")]
+    OffsetOutOfRange,
+    #[error("ERR bit offset is not an integer or out of range")]
+    BitOffset,
+    #[error("ERR bit is not an integer or out of range")]
+    BitValue,
+    #[error("ERR The bit argument must be 1 or 0.")]
+    BitArgument,
+    #[error("ERR BITOP NOT must be called with a single source key.")]
+    BitopNotArity,
+    #[error("ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.")]
+    BitfieldType,
+    #[error("ERR Invalid OVERFLOW type specified")]
+    BitfieldOverflowType,
+    #[error("ERR BITFIELD_RO only supports the GET subcommand")]
+    BitfieldRoWrite,
+    #[error("ERR The specified keys must contain string values")]
+    LcsNotString,
+    #[error("ERR If you want both the length and indexes, please just use IDX.")]
+    LcsLenAndIdx,
+    #[error("ERR String too long for LCS")]
+    LcsTooLong,
+    #[error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len")]
+    LcsMemory,
+    // --- end string family ---
     #[error("ERR invalid expire time in '{0}' command")]
     InvalidExpireTime(&'static str),
+    #[error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")]
+    UnblockReason,
+    #[error("UNBLOCKED client unblocked via CLIENT UNBLOCK")]
+    Unblocked,
+    #[error("ERR timeout is not a float or out of range")]
+    TimeoutNotFloat,
+    #[error("ERR timeout is negative")]
+    TimeoutNegative,
+    #[error("ERR timeout is out of range")]
+    TimeoutOutOfRange,
     #[error("ERR DB index is out of range")]
     DbIndexOutOfRange,
+    // Keyspace (generic) commands.
+    #[error("ERR no such key")]
+    NoSuchKey,
+    #[error("ERR source and destination objects are the same")]
+    SameObject,
+    #[error("ERR invalid cursor")]
+    InvalidCursor,
+    #[error("ERR value is out of range, value must between -2147483648 and 2147483647")]
+    NotI32,
+    #[error("ERR Unsupported option {0}")]
+    UnsupportedOption(Lossy),
+    #[error("ERR NX and XX, GT or LT options at the same time are not compatible")]
+    ExpireNxExclusive,
+    #[error("ERR GT and LT options at the same time are not compatible")]
+    ExpireGtLtExclusive,
+    #[error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")]
+    LfuNotSelected,
+    #[error("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")]
+    LfuSelected,
     #[error("ERR invalid first DB index")]
     InvalidFirstDb,
     #[error("ERR invalid second DB index")]

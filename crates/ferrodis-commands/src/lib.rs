@@ -10,11 +10,13 @@
 //! - [`keys`]: key extraction from key specs.
 //! - [`error`]: `CommandError`, whose Display is Redis's exact reply.
 //! - [`auth`]: password checks.
+//! - [`blocking`]: clients blocked on keys (BLPOP and friends).
 //! - families: [`connection`], [`server`], [`command`], [`string`],
 //!   [`keyspace`] (Redis's "generic").
 
 pub mod args;
 pub mod auth;
+pub mod blocking;
 pub mod command;
 pub mod connection;
 pub mod context;

@@ -212,9 +212,10 @@ pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
             "clients" => section(&mut out, "Clients", &|o| {
                 let _ = write!(
                     o,
-                    "connected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
+                    "connected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:{}\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
                     srv.clients.len(),
                     cfg.maxclients,
+                    srv.blocking.blocked_clients(),
                 );
             }),
             "memory" => section(&mut out, "Memory", &|o| {

@@ -12,6 +12,8 @@ use std::time::Duration;
 
 use bytes::BytesMut;
 use ferrodis_commands::auth::auth_required;
+use ferrodis_commands::blocking::{write_timeout_reply, BlockRequest};
+use ferrodis_commands::error::CommandError;
 use ferrodis_commands::{execute, After, Client, ClientShared, ServerState, ShutdownMode};
 use ferrodis_protocol::{ParseLimits, RequestParser};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -107,37 +109,48 @@ pub async fn serve(
     let mut parser = RequestParser::new();
     let mut buf = BytesMut::with_capacity(READ_CHUNK);
     let mut argv = Vec::with_capacity(8);
+    // After a blocked command completes, requests already buffered behind
+    // it are processed before reading again.
+    let mut need_read = true;
 
     'conn: loop {
-        let want = parser.pending_hint().clamp(READ_CHUNK, 1 << 20);
-        if buf.capacity() - buf.len() < want / 2 {
-            buf.reserve(want);
-        }
-        let read = stream.read_buf(&mut buf);
-        let n = tokio::select! {
-            r = read => r,
-            _ = wake.notified() => {
-                if shared.killed.load(Ordering::Acquire) { break 'conn; }
-                continue 'conn;
+        if need_read {
+            let want = parser.pending_hint().clamp(READ_CHUNK, 1 << 20);
+            if buf.capacity() - buf.len() < want / 2 {
+                buf.reserve(want);
             }
-            _ = idle(limits.timeout) => break 'conn,
-        };
-        match n {
-            Ok(0) | Err(_) => break,
-            Ok(n) => {
-                srv.stats
-                    .net_input_bytes
-                    .fetch_add(n as u64, Ordering::Relaxed);
+            let read = stream.read_buf(&mut buf);
+            let n = tokio::select! {
+                r = read => r,
+                _ = wake.notified() => {
+                    if shared.killed.load(Ordering::Acquire) { break 'conn; }
+                    continue 'conn;
+                }
+                _ = idle(limits.timeout) => break 'conn,
+            };
+            match n {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    srv.stats
+                        .net_input_bytes
+                        .fetch_add(n as u64, Ordering::Relaxed);
+                }
             }
+            limits.refresh(&srv);
+            shared.touch();
         }
-        limits.refresh(&srv);
-        shared.touch();
+        need_read = true;
 
+        let mut blocked = None;
         loop {
             limits.parse.authenticated = client.authenticated;
             match parser.parse(&mut buf, &limits.parse, &mut argv) {
                 Ok(true) => {
                     execute(&srv, &mut client, &argv);
+                    if let Some(req) = client.block.take() {
+                        blocked = Some((std::mem::take(&mut argv), req));
+                        break;
+                    }
                     if client.after != After::Continue {
                         break;
                     }
@@ -182,11 +195,98 @@ pub async fn serve(
                 break;
             }
         }
+        if let Some((blocked_argv, req)) = blocked {
+            let outcome = wait_blocked(
+                &mut stream,
+                &mut buf,
+                &srv,
+                &mut client,
+                &wake,
+                &blocked_argv,
+                req,
+            )
+            .await;
+            if !outcome || !flush(&mut stream, &mut client, &srv).await {
+                break;
+            }
+            need_read = false;
+        }
     }
     srv.stats
         .total_commands_processed
         .fetch_add(client.pending_commands, Ordering::Relaxed);
     srv.clients.unregister(shared.id);
+}
+
+/// Waits while the client is blocked: until its command can be served (it
+/// is re-run on each wake-up), its timeout passes, CLIENT UNBLOCK, or the
+/// client goes away. Bytes the client sends meanwhile are buffered, not
+/// executed. Returns false if the connection must close.
+async fn wait_blocked(
+    stream: &mut TcpStream,
+    buf: &mut BytesMut,
+    srv: &Arc<ServerState>,
+    client: &mut Client,
+    wake: &Notify,
+    argv: &[bytes::Bytes],
+    mut req: BlockRequest,
+) -> bool {
+    let db = client.db;
+    let id = client.id();
+    let deadline = req.timeout.map(|t| tokio::time::Instant::now() + t);
+    srv.blocking.register(db, &req.keys, id);
+    client.shared.blocked.store(true, Ordering::Release);
+    // A push may have landed between the handler's check and registering:
+    // look once more before sleeping.
+    wake.notify_one();
+    let mut keep = true;
+    loop {
+        tokio::select! {
+            _ = wake.notified() => {
+                if client.shared.killed.load(Ordering::Acquire) {
+                    keep = false;
+                    break;
+                }
+                match client.shared.unblock.swap(0, Ordering::AcqRel) {
+                    1 => {
+                        write_timeout_reply(&mut client.reply, req.on_timeout);
+                        break;
+                    }
+                    2 => {
+                        client.reply.error(&CommandError::Unblocked.to_string());
+                        break;
+                    }
+                    _ => {}
+                }
+                // A key may be ready: run the command again.
+                execute(srv, client, argv);
+                match client.block.take() {
+                    Some(again) => req.keys = again.keys,
+                    None => break,
+                }
+            }
+            _ = sleep_until(deadline) => {
+                write_timeout_reply(&mut client.reply, req.on_timeout);
+                break;
+            }
+            r = stream.read_buf(buf) => {
+                if matches!(r, Ok(0) | Err(_)) {
+                    keep = false;
+                    break;
+                }
+            }
+        }
+    }
+    client.shared.blocked.store(false, Ordering::Release);
+    srv.blocking.unregister(db, &req.keys, id, &srv.clients);
+    keep
+}
+
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Writes out and clears the pending replies; false if the socket failed.
