@@ -2,6 +2,10 @@
 //! case-insensitive lookup that allocates nothing.
 
 use std::collections::HashMap;
+
+/// Name lookups run once per request: a fast hasher (names come from the
+/// table, and a client can only probe, not insert).
+type NameMap = HashMap<&'static str, u32, foldhash::fast::FixedState>;
 use std::sync::OnceLock;
 
 use crate::spec::CommandSpec;
@@ -13,12 +17,12 @@ pub struct TableEntry {
     /// "get", or "client|list" for a subcommand.
     pub full_name: String,
     pub parent: Option<u32>,
-    subcommands: HashMap<&'static str, u32>,
+    subcommands: NameMap,
 }
 
 pub struct Table {
     entries: Vec<TableEntry>,
-    top: HashMap<&'static str, u32>,
+    top: NameMap,
 }
 
 /// Longest command or subcommand name; longer input cannot match.
@@ -38,7 +42,7 @@ impl Table {
     fn build(families: &[&'static [CommandSpec]]) -> Table {
         let mut t = Table {
             entries: Vec::new(),
-            top: HashMap::new(),
+            top: NameMap::default(),
         };
         for fam in families {
             for spec in fam.iter() {
@@ -65,7 +69,7 @@ impl Table {
             spec,
             full_name,
             parent,
-            subcommands: HashMap::new(),
+            subcommands: NameMap::default(),
         });
         id
     }
