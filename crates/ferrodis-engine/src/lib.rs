@@ -3,6 +3,7 @@
 //! Layout:
 //! - [`value`]: the typed value stored under a key and its encodings.
 //! - [`small`]: `SmallBytes`, inline-or-boxed byte strings for keys.
+//! - [`dense`]: `DenseMap`, the compact dictionary shards store keys in.
 //! - [`shard`]: one lock's worth of keys (`Shard`, `Entry`): lazy expiry,
 //!   the TTL index walked by active expiry, SCAN, random sampling.
 //! - [`db`]: a database split into shards, and multi-shard locking in a
@@ -19,6 +20,7 @@
 
 pub mod clock;
 pub mod db;
+pub mod dense;
 pub mod expire;
 pub mod glob;
 pub mod keyspace;

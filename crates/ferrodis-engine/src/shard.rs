@@ -1,13 +1,14 @@
 //! A shard: the keys of one database that hash to one lock.
 
-use indexmap::{IndexMap, IndexSet};
+use indexmap::IndexSet;
 use rand::Rng;
 
+use crate::dense::DenseMap;
 use crate::small::SmallBytes;
 use crate::value::Value;
 
 type Hasher = foldhash::fast::RandomState;
-type Map = IndexMap<SmallBytes, Entry, Hasher>;
+type Map = DenseMap<Entry>;
 
 /// What a key maps to.
 ///
@@ -54,6 +55,7 @@ pub fn lru_clock(now_ms: u64) -> u32 {
 /// `expire_at != 0`. Entries live in a dense vector (IndexMap), so a
 /// uniformly random key can be drawn in O(1), and SCAN walks positions
 /// downwards (see `scan`). `expired` counts keys removed by expiry.
+/// The dictionary is a `DenseMap` (no stored hash, 4-byte positions).
 #[derive(Default)]
 pub struct Shard {
     map: Map,
@@ -142,7 +144,7 @@ impl Shard {
         let old = match self.map.get_mut(key) {
             Some(slot) => Some(std::mem::replace(slot, entry)),
             None => {
-                self.map.insert(SmallBytes::new(key), entry);
+                self.map.insert_new(SmallBytes::new(key), entry);
                 None
             }
         };
