@@ -9,6 +9,7 @@ mod common;
 
 mod clients;
 mod command_table;
+mod config;
 mod expiry;
 mod foundation;
 mod keyspace;

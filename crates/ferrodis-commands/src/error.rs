@@ -58,6 +58,60 @@ pub enum CommandError {
     #[error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len")]
     LcsMemory,
     // --- end string family ---
+    // --- list family (list.rs, sort.rs) ---
+    #[error("ERR value is out of range, must be positive")]
+    ListMustBePositive,
+    #[error("ERR index out of range")]
+    ListIndexOutOfRange,
+    #[error("ERR Element too large")]
+    ListElementTooLarge,
+    #[error("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list")]
+    ListRankZero,
+    #[error("ERR COUNT can't be negative")]
+    ListCountNegative,
+    #[error("ERR MAXLEN can't be negative")]
+    ListMaxlenNegative,
+    #[error("ERR numkeys should be greater than 0")]
+    ListNumkeys,
+    #[error("ERR count should be greater than 0")]
+    ListCount,
+    #[error("ERR One or more scores can't be converted into double")]
+    SortNotDouble,
+    // --- end list family ---
+    // --- sorted-set family (zset.rs) ---
+    #[error("ERR XX and NX options at the same time are not compatible")]
+    ZaddNxXx,
+    #[error("ERR GT, LT, and/or NX options at the same time are not compatible")]
+    ZaddGtLtNx,
+    #[error("ERR INCR option supports a single increment-element pair")]
+    ZaddIncrPair,
+    #[error("ERR resulting score is not a number (NaN)")]
+    ZScoreNaN,
+    #[error("ERR min or max is not a float")]
+    ZMinMaxNotFloat,
+    #[error("ERR min or max not valid string range item")]
+    ZMinMaxNotLex,
+    #[error("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX")]
+    ZLimitNeedsBy,
+    #[error("ERR syntax error, WITHSCORES not supported in combination with BYLEX")]
+    ZWithscoresBylex,
+    #[error("ERR value is out of range, must be positive")]
+    ZMustBePositive,
+    #[error("ERR numkeys should be greater than 0")]
+    ZNumkeys,
+    #[error("ERR count should be greater than 0")]
+    ZCountPositive,
+    #[error("ERR at least 1 input key is needed for '{0}' command")]
+    ZNeedsKey(&'static str),
+    #[error("ERR weight value is not a float")]
+    ZWeightNotFloat,
+    #[error("ERR LIMIT can't be negative")]
+    ZLimitNegative,
+    #[error("ERR value is out of range")]
+    ZRandOutOfRange,
+    #[error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")]
+    ZRandCountRange,
+    // --- end sorted-set family ---
     #[error("ERR invalid expire time in '{0}' command")]
     InvalidExpireTime(&'static str),
     #[error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")]
@@ -72,6 +126,25 @@ pub enum CommandError {
     TimeoutOutOfRange,
     #[error("ERR DB index is out of range")]
     DbIndexOutOfRange,
+    // Hash and set commands.
+    #[error("ERR hash value is not an integer")]
+    HashNotInteger,
+    #[error("ERR hash value is not a float")]
+    HashNotFloat,
+    #[error("ERR value is NaN or Infinity")]
+    NanOrInfinity,
+    #[error("ERR value is out of range")]
+    OutOfRange,
+    #[error("ERR value is out of range, must be positive")]
+    NotPositive,
+    #[error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")]
+    NotLongRange,
+    #[error("ERR numkeys should be greater than 0")]
+    NumkeysNotPositive,
+    #[error("ERR Number of keys can't be greater than number of args")]
+    TooManyNumkeys,
+    #[error("ERR LIMIT can't be negative")]
+    NegativeLimit,
     // Keyspace (generic) commands.
     #[error("ERR no such key")]
     NoSuchKey,

@@ -4,8 +4,10 @@
 use std::hash::BuildHasher;
 
 use parking_lot::{Mutex, MutexGuard};
+use rand::Rng;
 
 use crate::shard::Shard;
+use crate::small::SmallBytes;
 
 /// Shards per database. A power of two, so a key's shard is a mask of its hash.
 pub const SHARDS: usize = 16;
@@ -78,6 +80,80 @@ impl Db {
         self.shards.iter().map(|s| s.lock()).collect()
     }
 
+    /// One step of SCAN over the whole database. `cursor` is 0 to start;
+    /// the return is the cursor to continue from, 0 when the walk is done.
+    /// At least `count` positions are visited (fewer only at the end), one
+    /// shard locked at a time; live keys go to `out` with their type name.
+    ///
+    /// The cursor packs (position, shard): the low 4 bits are the shard,
+    /// the rest is `Shard::scan`'s position within it (0 meaning "not
+    /// started"). Shards are walked in order and each shard's walk returns
+    /// every key present throughout it (see `Shard::scan`), so the whole
+    /// scan does too. Any value is a valid cursor: a stale or made-up one
+    /// just resumes somewhere.
+    pub fn scan(
+        &self,
+        cursor: u64,
+        count: usize,
+        now_ms: u64,
+        out: &mut Vec<(SmallBytes, &'static str)>,
+    ) -> u64 {
+        const SHARD_BITS: u32 = SHARDS.trailing_zeros();
+        let mut shard = (cursor as usize) & (SHARDS - 1);
+        let mut pos = match cursor >> SHARD_BITS {
+            0 => usize::MAX,
+            p => usize::try_from(p).unwrap_or(usize::MAX),
+        };
+        let mut budget = count.max(1);
+        loop {
+            let mut s = self.shards[shard].lock();
+            let start = pos.min(s.len());
+            let next = s.scan(pos, budget, now_ms, out);
+            drop(s);
+            budget = budget.saturating_sub(start - next.min(start));
+            if next != 0 {
+                // Positions left in this shard: resume here.
+                return ((next as u64) << SHARD_BITS) | shard as u64;
+            }
+            shard += 1;
+            pos = usize::MAX;
+            if shard == SHARDS {
+                return 0;
+            }
+            if budget == 0 {
+                return shard as u64;
+            }
+        }
+    }
+
+    /// A random live key, each shard weighted by its size so that every key
+    /// is about equally likely. None when the database has no live key.
+    pub fn random_key(&self, now_ms: u64, rng: &mut impl Rng) -> Option<SmallBytes> {
+        // Each failed draw reclaims at least one expired key (or sees a
+        // shard emptied by someone else), so this ends; the cap only
+        // guards against a livelock with concurrent writers.
+        for _ in 0..10_000 {
+            let sizes: Vec<usize> = self.shards.iter().map(|s| s.lock().len()).collect();
+            let total: usize = sizes.iter().sum();
+            if total == 0 {
+                return None;
+            }
+            let mut r = rng.gen_range(0..total);
+            let mut idx = 0;
+            for (i, &n) in sizes.iter().enumerate() {
+                if r < n {
+                    idx = i;
+                    break;
+                }
+                r -= n;
+            }
+            if let Some(k) = self.shards[idx].lock().random_key(now_ms, rng) {
+                return Some(k);
+            }
+        }
+        None
+    }
+
     /// Number of keys (expired-but-unreclaimed ones included, as Redis counts).
     pub fn len(&self) -> usize {
         self.shards.iter().map(|s| s.lock().len()).sum()
@@ -96,6 +172,36 @@ impl Db {
     /// where they are dropped (FLUSHDB ASYNC drops them off-thread).
     pub fn take_all(&self) -> Vec<Shard> {
         self.shards.iter().map(|s| s.lock().take()).collect()
+    }
+}
+
+/// The shard(s) holding a source and a destination key, possibly in two
+/// databases (RENAME, COPY, MOVE), locked in the global (database, shard)
+/// order. When both keys live in the same shard there is one guard, and
+/// `src()` and `dst()` return the same shard.
+pub enum PairGuard<'a> {
+    One(MutexGuard<'a, Shard>),
+    Two {
+        src: MutexGuard<'a, Shard>,
+        dst: MutexGuard<'a, Shard>,
+    },
+}
+
+impl PairGuard<'_> {
+    /// The shard holding the source key.
+    pub fn src(&mut self) -> &mut Shard {
+        match self {
+            PairGuard::One(g) => g,
+            PairGuard::Two { src, .. } => src,
+        }
+    }
+
+    /// The shard holding the destination key.
+    pub fn dst(&mut self) -> &mut Shard {
+        match self {
+            PairGuard::One(g) => g,
+            PairGuard::Two { dst, .. } => dst,
+        }
     }
 }
 
@@ -136,5 +242,47 @@ mod tests {
         }
         assert_eq!(db.len(), 100);
         assert!(db.lock(b"k7").contains(b"k7", 0));
+    }
+
+    #[test]
+    fn scan_walks_every_shard_and_ends_at_zero() {
+        let db = Db::new();
+        for i in 0..1000 {
+            let k = format!("k{i}");
+            db.lock(k.as_bytes()).set(k.as_bytes(), Value::string(b"v"));
+        }
+        for count in [1, 7, 100, 5000] {
+            let mut seen = std::collections::HashSet::new();
+            let mut cursor = 0;
+            let mut calls = 0;
+            loop {
+                let mut out = Vec::new();
+                cursor = db.scan(cursor, count, 0, &mut out);
+                seen.extend(out.into_iter().map(|(k, _)| k.to_vec()));
+                calls += 1;
+                if cursor == 0 {
+                    break;
+                }
+            }
+            assert_eq!(seen.len(), 1000, "count {count}");
+            assert!(
+                calls <= 1000 / count + SHARDS + 1,
+                "count {count}: {calls} calls"
+            );
+        }
+        // Made-up cursors resume somewhere and still end.
+        for c in [1u64, 17, u64::MAX] {
+            let mut out = Vec::new();
+            assert_eq!(db.scan(c, usize::MAX, 0, &mut out), 0);
+        }
+    }
+
+    #[test]
+    fn random_key_finds_keys_and_none_when_empty() {
+        let db = Db::new();
+        let mut rng = rand::thread_rng();
+        assert!(db.random_key(0, &mut rng).is_none());
+        db.lock(b"a").set(b"a", Value::string(b"v"));
+        assert_eq!(db.random_key(0, &mut rng).as_deref(), Some(&b"a"[..]));
     }
 }

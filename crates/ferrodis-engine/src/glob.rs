@@ -3,8 +3,55 @@
 //! escapes. Optional case folding for CONFIG GET.
 
 /// Whether `pattern` matches the whole of `text`.
+///
+/// Redis's rules, checked against redis-server 7.0: an empty text matches
+/// only the empty pattern (so `*` alone does not match an empty key; KEYS
+/// and SCAN special-case a lone `*` themselves); a class that is never
+/// closed ends at the end of the pattern; a `]` right after `[` (or `[^`)
+/// closes an empty class; `x-y` is a range whenever a character follows
+/// the `-` (even `]`), with the bounds taken in either order; `\` inside a
+/// class escapes the next character, which is then compared
+/// case-sensitively even when `nocase` is set; a trailing lone `\` is a
+/// literal backslash.
+///
+/// Every token other than `*` consumes exactly one character, so one
+/// backtracking point (the last `*`) suffices: O(len(pattern) *
+/// len(text)) time, no recursion.
 pub fn glob_match(pattern: &[u8], text: &[u8], nocase: bool) -> bool {
-    match_from(pattern, text, nocase, 0)
+    if text.is_empty() {
+        return pattern.is_empty();
+    }
+    let p = pattern;
+    let (mut pi, mut si) = (0usize, 0usize);
+    // (pattern index after the last star, text index that star resumes at)
+    let mut star: Option<(usize, usize)> = None;
+    while si < text.len() {
+        if p.get(pi) == Some(&b'*') {
+            while p.get(pi) == Some(&b'*') {
+                pi += 1;
+            }
+            if pi == p.len() {
+                return true;
+            }
+            star = Some((pi, si));
+            continue;
+        }
+        if let Some(next) = token_matches(p, pi, text[si], nocase) {
+            pi = next;
+            si += 1;
+            continue;
+        }
+        match star {
+            Some((sp, ss)) => {
+                // Let the star swallow one more character and retry.
+                star = Some((sp, ss + 1));
+                pi = sp;
+                si = ss + 1;
+            }
+            None => return false,
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
 }
 
 fn eq(a: u8, b: u8, nocase: bool) -> bool {
@@ -15,105 +62,49 @@ fn eq(a: u8, b: u8, nocase: bool) -> bool {
     }
 }
 
-// Recursion depth is bounded by the number of `*` in the pattern; a depth cap
-// keeps a pathological pattern from exhausting the stack.
-fn match_from(mut p: &[u8], mut s: &[u8], nocase: bool, depth: usize) -> bool {
-    if depth > 1000 {
-        return false;
-    }
-    while let Some(&c) = p.first() {
-        match c {
-            b'*' => {
-                while p.len() > 1 && p[1] == b'*' {
-                    p = &p[1..];
-                }
-                if p.len() == 1 {
-                    return true;
-                }
-                for i in 0..=s.len() {
-                    if match_from(&p[1..], &s[i..], nocase, depth + 1) {
-                        return true;
-                    }
-                }
-                return false;
+/// Whether the (non-star) token at `p[pi..]` matches the character `c`;
+/// returns the index after the token if so. None also at the end of the
+/// pattern.
+fn token_matches(p: &[u8], pi: usize, c: u8, nocase: bool) -> Option<usize> {
+    match *p.get(pi)? {
+        b'?' => Some(pi + 1),
+        b'[' => {
+            let mut i = pi + 1;
+            let negate = p.get(i) == Some(&b'^');
+            if negate {
+                i += 1;
             }
-            b'?' => {
-                if s.is_empty() {
-                    return false;
-                }
-                s = &s[1..];
-                p = &p[1..];
-            }
-            b'[' => {
-                let Some(&ch) = s.first() else {
-                    return false;
+            let mut matched = false;
+            let end = loop {
+                let Some(&pc) = p.get(i) else {
+                    // Unterminated: the class runs to the end.
+                    break p.len();
                 };
-                let mut i = 1;
-                let negate = p.get(1) == Some(&b'^');
-                if negate {
+                if pc == b'\\' && i + 1 < p.len() {
                     i += 1;
-                }
-                let mut matched = false;
-                loop {
-                    match p.get(i) {
-                        None => {
-                            // An unterminated class: Redis treats the end of
-                            // the pattern as closing it.
-                            i -= 1;
-                            break;
-                        }
-                        Some(b']') => break,
-                        Some(b'\\') if i + 1 < p.len() => {
-                            i += 1;
-                            if eq(p[i], ch, nocase) {
-                                matched = true;
-                            }
-                        }
-                        Some(&lo) if p.get(i + 1) == Some(&b'-') && i + 2 < p.len() => {
-                            let hi = p[i + 2];
-                            let (mut a, mut b) = if lo > hi { (hi, lo) } else { (lo, hi) };
-                            let mut c2 = ch;
-                            if nocase {
-                                a = a.to_ascii_lowercase();
-                                b = b.to_ascii_lowercase();
-                                c2 = c2.to_ascii_lowercase();
-                            }
-                            if c2 >= a && c2 <= b {
-                                matched = true;
-                            }
-                            i += 2;
-                        }
-                        Some(&lit) => {
-                            if eq(lit, ch, nocase) {
-                                matched = true;
-                            }
-                        }
+                    matched |= p[i] == c;
+                } else if pc == b']' {
+                    break i + 1;
+                } else if i + 2 < p.len() && p[i + 1] == b'-' {
+                    let (mut lo, mut hi) = (pc.min(p[i + 2]), pc.max(p[i + 2]));
+                    let mut ch = c;
+                    if nocase {
+                        lo = lo.to_ascii_lowercase();
+                        hi = hi.to_ascii_lowercase();
+                        ch = ch.to_ascii_lowercase();
                     }
-                    i += 1;
+                    matched |= lo <= ch && ch <= hi;
+                    i += 2;
+                } else {
+                    matched |= eq(pc, c, nocase);
                 }
-                if matched == negate {
-                    return false;
-                }
-                p = if i < p.len() { &p[i + 1..] } else { &[] };
-                s = &s[1..];
-            }
-            b'\\' if p.len() >= 2 => {
-                if s.is_empty() || !eq(p[1], s[0], nocase) {
-                    return false;
-                }
-                p = &p[2..];
-                s = &s[1..];
-            }
-            _ => {
-                if s.is_empty() || !eq(c, s[0], nocase) {
-                    return false;
-                }
-                p = &p[1..];
-                s = &s[1..];
-            }
+                i += 1;
+            };
+            (matched != negate).then_some(end)
         }
+        b'\\' if pi + 1 < p.len() => eq(p[pi + 1], c, nocase).then_some(pi + 2),
+        lit => eq(lit, c, nocase).then_some(pi + 1),
     }
-    s.is_empty()
 }
 
 #[cfg(test)]
@@ -134,5 +125,23 @@ mod tests {
         assert!(glob_match(b"PORT", b"port", true));
         assert!(!glob_match(b"a", b"", false));
         assert!(glob_match(b"", b"", false));
+        assert!(!glob_match(b"*", b"", false));
+        assert!(glob_match(b"a**", b"a", false));
+        assert!(glob_match(b"[^", b"x", false));
+        assert!(!glob_match(b"[", b"[", false));
+        assert!(!glob_match(b"[]a", b"a", false));
+        assert!(glob_match(b"[a-]x", b"_", false));
+        assert!(glob_match(b"[z-a]", b"q", false));
+        assert!(glob_match(b"a\\", b"a\\", false));
+        assert!(!glob_match(b"[\\A]", b"a", true));
+        assert!(glob_match(b"[A-C]", b"b", true));
+    }
+
+    #[test]
+    fn many_stars_stay_fast() {
+        let text = vec![b'a'; 5000];
+        let mut pat = b"a*".repeat(200);
+        pat.push(b'b');
+        assert!(!glob_match(&pat, &text, false));
     }
 }

@@ -1,6 +1,6 @@
 //! All databases of the server.
 
-use crate::db::Db;
+use crate::db::{Db, PairGuard};
 use crate::shard::Shard;
 
 /// The numbered databases (16 by default, the `databases` directive).
@@ -87,6 +87,31 @@ impl Keyspace {
         *self.expire_stats.lock()
     }
 
+    /// Locks the shard of `src_key` in database `src_db` and the shard of
+    /// `dst_key` in `dst_db`, in the global (database, shard) order.
+    pub fn lock_pair(
+        &self,
+        src_db: usize,
+        src_key: &[u8],
+        dst_db: usize,
+        dst_key: &[u8],
+    ) -> PairGuard<'_> {
+        let a = (src_db, Db::shard_index(src_key));
+        let b = (dst_db, Db::shard_index(dst_key));
+        if a == b {
+            return PairGuard::One(self.dbs[a.0].lock_shard(a.1));
+        }
+        if a < b {
+            let src = self.dbs[a.0].lock_shard(a.1);
+            let dst = self.dbs[b.0].lock_shard(b.1);
+            PairGuard::Two { src, dst }
+        } else {
+            let dst = self.dbs[b.0].lock_shard(b.1);
+            let src = self.dbs[a.0].lock_shard(a.1);
+            PairGuard::Two { src, dst }
+        }
+    }
+
     /// Swaps the contents of two databases atomically: every shard of both is
     /// locked (in the global order) before anything moves, so no reader sees
     /// a half-swapped pair.
@@ -121,5 +146,20 @@ mod tests {
         ks.swap_db(0, 3);
         assert_eq!(ks.db(0).len(), 0);
         assert_eq!(ks.db(3).len(), 1);
+    }
+
+    #[test]
+    fn lock_pair_same_shard_is_one_guard() {
+        let ks = Keyspace::new(2);
+        let mut g = ks.lock_pair(0, b"a", 0, b"a");
+        assert!(matches!(g, PairGuard::One(_)));
+        g.src().set(b"a", Value::string(b"1"));
+        assert!(g.dst().contains(b"a", 0));
+        drop(g);
+        // Opposite orders of the same two shards do not deadlock.
+        let g1 = ks.lock_pair(1, b"x", 0, b"y");
+        drop(g1);
+        let g2 = ks.lock_pair(0, b"y", 1, b"x");
+        assert!(matches!(g2, PairGuard::Two { .. }));
     }
 }

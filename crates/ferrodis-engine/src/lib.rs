@@ -28,7 +28,7 @@ pub mod shard;
 pub mod small;
 pub mod value;
 
-pub use db::{Db, MultiGuard};
+pub use db::{Db, MultiGuard, PairGuard};
 pub use keyspace::Keyspace;
 pub use shard::{Entry, Shard};
 pub use small::SmallBytes;

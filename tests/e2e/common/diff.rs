@@ -491,6 +491,63 @@ pub mod norm {
         }
     }
 
+    /// Sorts the elements of an array or set reply, and the pairs of a map
+    /// reply (replies whose order Redis leaves unspecified).
+    pub fn sort_items(r: &mut Resp) {
+        match r {
+            Resp::Array(Some(items)) | Resp::Set(items) => items.sort_by_key(|x| x.encode()),
+            Resp::Map(pairs) => pairs.sort_by_key(|(k, v)| (k.encode(), v.encode())),
+            _ => {}
+        }
+    }
+
+    /// Sorts a flat RESP2 array of pairs (HGETALL-style) by pair.
+    pub fn sort_pairs(r: &mut Resp) {
+        match r {
+            Resp::Array(Some(items)) if items.len() % 2 == 0 => {
+                let mut pairs: Vec<(Resp, Resp)> = Vec::new();
+                let mut it = std::mem::take(items).into_iter();
+                while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                    pairs.push((k, v));
+                }
+                pairs.sort_by_key(|(k, v)| (k.encode(), v.encode()));
+                *items = pairs.into_iter().flat_map(|(k, v)| [k, v]).collect();
+            }
+            other => sort_items(other),
+        }
+    }
+
+    /// Order-insensitive comparison for the hash and set commands whose
+    /// reply order Redis leaves unspecified: SMEMBERS, SINTER, SUNION,
+    /// SDIFF, SPOP, SRANDMEMBER, HKEYS, HVALS, HGETALL, HRANDFIELD and the
+    /// element list of HSCAN/SSCAN.
+    pub fn unordered(argv: &[Vec<u8>], _: &Side, r: &mut Resp) {
+        if argv.is_empty() || r.is_error() {
+            return;
+        }
+        let name = upper(&argv[0]);
+        let withvalues = argv.len() == 4 && upper(&argv[3]) == "WITHVALUES";
+        match name.as_str() {
+            "SMEMBERS" | "SINTER" | "SUNION" | "SDIFF" | "SPOP" | "SRANDMEMBER" | "HKEYS"
+            | "HVALS" => sort_items(r),
+            "HGETALL" => sort_pairs(r),
+            "HRANDFIELD" if withvalues => sort_pairs(r),
+            "HRANDFIELD" => sort_items(r),
+            "SSCAN" | "HSCAN" => {
+                if let Resp::Array(Some(items)) = r {
+                    if let Some(list) = items.get_mut(1) {
+                        if name == "HSCAN" {
+                            sort_pairs(list)
+                        } else {
+                            sort_items(list)
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// The automatic normalizer, keyed by command name:
     /// TIME values, CLIENT ID, HELLO's id/version/server, CLIENT LIST/INFO
     /// volatile fields, and the server's own port in CONFIG GET.

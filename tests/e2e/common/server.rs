@@ -28,7 +28,7 @@ pub enum Flavor {
 }
 
 impl Flavor {
-    fn binary(self) -> String {
+    pub fn binary(self) -> String {
         match self {
             Flavor::Ferrodis => std::env::var("FERRODIS_BIN")
                 .ok()
