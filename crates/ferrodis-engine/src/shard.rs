@@ -23,19 +23,16 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// A new entry, its access clock stamped now (a new key is not idle).
     pub fn new(value: Value) -> Entry {
-        Entry {
-            value,
-            expire_at: 0,
-            access: 0,
-        }
+        Entry::with_expire(value, 0)
     }
 
     pub fn with_expire(value: Value, expire_at: u64) -> Entry {
         Entry {
             value,
             expire_at,
-            access: 0,
+            access: lru_clock(crate::clock::now_ms()),
         }
     }
 
