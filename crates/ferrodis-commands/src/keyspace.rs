@@ -448,14 +448,10 @@ fn object_refcount(ctx: &mut Ctx<'_>) -> CmdResult {
     })
 }
 
-/// Seconds since the entry was last accessed. An entry never stamped
-/// (access 0) counts as just created.
+/// Seconds since the entry was last accessed (entries are stamped when
+/// created).
 fn idle_secs(e: &Entry, now_ms: u64) -> u32 {
-    if e.access == 0 {
-        0
-    } else {
-        lru_clock(now_ms).wrapping_sub(e.access)
-    }
+    lru_clock(now_ms).wrapping_sub(e.access)
 }
 
 fn object_idletime(ctx: &mut Ctx<'_>) -> CmdResult {
