@@ -10,41 +10,9 @@ pub fn eq_ic(arg: &[u8], token: &str) -> bool {
     arg.eq_ignore_ascii_case(token.as_bytes())
 }
 
-/// Parses a signed 64-bit integer exactly as Redis's string2ll accepts it:
-/// optional '-', digits, no '+', no spaces, no leading zeros, no "-0".
-pub fn parse_i64_strict(b: &[u8]) -> Option<i64> {
-    if b.is_empty() || b.len() > 20 {
-        return None;
-    }
-    if b == b"0" {
-        return Some(0);
-    }
-    let (neg, digits) = match b[0] {
-        b'-' => (true, &b[1..]),
-        _ => (false, b),
-    };
-    if digits.is_empty() || digits[0] == b'0' {
-        return None;
-    }
-    let mut v: u64 = 0;
-    for &c in digits {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
-    }
-    if neg {
-        if v > i64::MAX as u64 + 1 {
-            None
-        } else {
-            Some((v as i64).wrapping_neg())
-        }
-    } else if v > i64::MAX as u64 {
-        None
-    } else {
-        Some(v as i64)
-    }
-}
+/// Redis's strict integer parse (string2ll), shared with the engine's
+/// string encodings so both agree on what an integer is.
+pub use ferrodis_engine::value::parse_i64_strict;
 
 /// An integer argument, or Redis's "not an integer" error.
 pub fn parse_int(b: &[u8]) -> Result<i64, CommandError> {
