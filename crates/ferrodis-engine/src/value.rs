@@ -1,21 +1,28 @@
 //! Typed values. One enum, so a type check (WRONGTYPE) is a single match.
 
-use crate::small::SmallBytes;
 
 /// The longest string Redis stores as "embstr".
 pub const EMBSTR_MAX: usize = 44;
 
-/// A string value in one of Redis's three encodings.
+/// Strings up to this length are stored inside the value itself.
+const INLINE_MAX: usize = 22;
+
+/// A string value in one of Redis's three encodings (int, embstr, raw),
+/// laid out in 24 bytes so an `Entry` stays small.
 ///
 /// Invariants: `Int` holds exactly the strings that Redis's strict integer
-/// parse accepts (so its decimal form round-trips byte for byte); `Emb`
-/// holds at most `EMBSTR_MAX` bytes and is never modified in place (a
-/// modification turns it into `Raw`, as in Redis).
+/// parse accepts (so its decimal form round-trips byte for byte); `Inline`
+/// (up to 22 bytes) and `Emb` (23..=44 bytes) are Redis's embstr and are
+/// never modified in place (a modification makes them raw, as in Redis);
+/// `Raw` is exactly sized, `Growable` is a raw string that was modified in
+/// place and keeps spare capacity for further appends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StrValue {
     Int(i64),
-    Emb(SmallBytes),
-    Raw(Vec<u8>),
+    Inline { len: u8, buf: [u8; INLINE_MAX] },
+    Emb(Box<[u8]>),
+    Raw(Box<[u8]>),
+    Growable(Box<Vec<u8>>),
 }
 
 /// Parses a signed 64-bit integer exactly as Redis's string2ll accepts it:
@@ -80,22 +87,51 @@ impl StrValue {
         if let Some(i) = parse_i64_strict(b) {
             StrValue::Int(i)
         } else if b.len() <= EMBSTR_MAX {
-            StrValue::Emb(SmallBytes::new(b))
+            StrValue::embstr(b)
         } else {
-            StrValue::Raw(b.to_vec())
+            StrValue::raw(b.to_vec())
+        }
+    }
+
+    /// An embstr-encoded copy of `b` (callers keep it within `EMBSTR_MAX`).
+    pub fn embstr(b: &[u8]) -> StrValue {
+        if b.len() <= INLINE_MAX {
+            let mut buf = [0u8; INLINE_MAX];
+            buf[..b.len()].copy_from_slice(b);
+            StrValue::Inline {
+                len: b.len() as u8,
+                buf,
+            }
+        } else {
+            StrValue::Emb(b.into())
+        }
+    }
+
+    /// A raw-encoded string owning `v`.
+    pub fn raw(v: Vec<u8>) -> StrValue {
+        StrValue::Raw(v.into_boxed_slice())
+    }
+
+    /// The bytes, when the value is not an integer.
+    fn as_slice(&self) -> Option<&[u8]> {
+        match self {
+            StrValue::Int(_) => None,
+            StrValue::Inline { len, buf } => Some(&buf[..*len as usize]),
+            StrValue::Emb(b) | StrValue::Raw(b) => Some(b),
+            StrValue::Growable(v) => Some(v),
         }
     }
 
     /// Runs `f` over the string's bytes (an integer is formatted on the
     /// stack, without allocating).
     pub fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
-        match self {
-            StrValue::Int(i) => {
+        match (self, self.as_slice()) {
+            (_, Some(b)) => f(b),
+            (StrValue::Int(i), None) => {
                 let mut buf = [0u8; 20];
                 f(fmt_i64(*i, &mut buf))
             }
-            StrValue::Emb(s) => f(s),
-            StrValue::Raw(v) => f(v),
+            _ => f(&[]),
         }
     }
 
@@ -105,14 +141,7 @@ impl StrValue {
     }
 
     pub fn len(&self) -> usize {
-        match self {
-            StrValue::Int(i) => {
-                let mut buf = [0u8; 20];
-                fmt_i64(*i, &mut buf).len()
-            }
-            StrValue::Emb(s) => s.len(),
-            StrValue::Raw(v) => v.len(),
-        }
+        self.with_bytes(|b| b.len())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -131,20 +160,33 @@ impl StrValue {
     pub fn encoding(&self) -> &'static str {
         match self {
             StrValue::Int(_) => "int",
-            StrValue::Emb(_) => "embstr",
-            StrValue::Raw(_) => "raw",
+            StrValue::Inline { .. } | StrValue::Emb(_) => "embstr",
+            StrValue::Raw(_) | StrValue::Growable(_) => "raw",
         }
     }
 
-    /// Turns the value into a raw, mutable byte vector (APPEND, SETRANGE,
+    /// Bytes this value owns on the heap (for memory accounting).
+    pub fn heap_size(&self) -> usize {
+        match self {
+            StrValue::Int(_) | StrValue::Inline { .. } => 0,
+            StrValue::Emb(b) | StrValue::Raw(b) => b.len(),
+            StrValue::Growable(v) => v.capacity() + std::mem::size_of::<Vec<u8>>(),
+        }
+    }
+
+    /// Turns the value into a raw, growable byte vector (APPEND, SETRANGE,
     /// SETBIT modify in place, as Redis's raw encoding does).
     pub fn make_raw(&mut self) -> &mut Vec<u8> {
-        if !matches!(self, StrValue::Raw(_)) {
-            *self = StrValue::Raw(self.to_vec());
+        if !matches!(self, StrValue::Growable(_)) {
+            let v = match std::mem::replace(self, StrValue::Int(0)) {
+                StrValue::Raw(b) => b.into_vec(),
+                other => other.to_vec(),
+            };
+            *self = StrValue::Growable(Box::new(v));
         }
         match self {
-            StrValue::Raw(v) => v,
-            _ => unreachable!("converted to Raw above"),
+            StrValue::Growable(v) => v,
+            _ => unreachable!("converted to Growable above"),
         }
     }
 }

@@ -40,7 +40,7 @@ pub(crate) fn lookup_for_bit_write<'s>(
 ) -> Result<&'s mut Vec<u8>, CommandError> {
     let need = (maxbit >> 3) as usize + 1;
     if shard.get(key, now).is_none() {
-        shard.insert(key, Entry::new(Value::Str(StrValue::Raw(vec![0; need]))));
+        shard.insert(key, Entry::new(Value::Str(StrValue::raw(vec![0; need]))));
     }
     let e = shard.get_mut(key, now).ok_or(CommandError::WrongType)?; // present: inserted above
     let v = str_mut(e)?.make_raw();
@@ -352,7 +352,7 @@ pub(crate) fn bitop(ctx: &mut Ctx<'_>) -> CmdResult {
     }
     let shard = guard.shard(dest);
     if maxlen > 0 {
-        shard.insert(dest, Entry::new(Value::Str(StrValue::Raw(res))));
+        shard.insert(dest, Entry::new(Value::Str(StrValue::raw(res))));
     } else {
         shard.remove(dest);
     }

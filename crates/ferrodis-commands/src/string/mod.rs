@@ -18,7 +18,7 @@ pub mod f80;
 pub mod lcs;
 mod rows;
 
-use ferrodis_engine::{Entry, Shard, SmallBytes, StrValue, Value};
+use ferrodis_engine::{Entry, Shard, StrValue, Value};
 
 use crate::args::{eq_ic, parse_int, ArgCursor};
 
@@ -75,9 +75,9 @@ pub(crate) fn max_string_len(ctx: &Ctx<'_>) -> u64 {
 /// raw otherwise), e.g. the result of INCRBYFLOAT.
 fn built_string(b: &[u8]) -> StrValue {
     if b.len() <= ferrodis_engine::value::EMBSTR_MAX {
-        StrValue::Emb(SmallBytes::new(b))
+        StrValue::embstr(b)
     } else {
-        StrValue::Raw(b.to_vec())
+        StrValue::raw(b.to_vec())
     }
 }
 
@@ -620,7 +620,7 @@ fn setrange(ctx: &mut Ctx<'_>) -> CmdResult {
                 let mut v = Vec::new();
                 write_at(&mut v, offset as usize, val);
                 let n = v.len();
-                shard.insert(key, Entry::new(Value::Str(StrValue::Raw(v))));
+                shard.insert(key, Entry::new(Value::Str(StrValue::raw(v))));
                 n
             }
         }
