@@ -4,6 +4,7 @@
 #
 # usage: benches/loopback.sh [--quick] [--reps N] [--threads N]
 #                            [--clients N] [--only SUBSTR] [--json FILE]
+#                            [--matrix strings|lists|collections]
 #   --quick      ~0.5 s per run instead of ~2.5 s
 #   --reps N     repetitions per cell, median reported (default 3; env REPS)
 #   --threads N  pass --threads N to redis-benchmark (default: not passed)
@@ -29,7 +30,7 @@ pyargs=(--reps "${REPS:-3}")
 while [[ $# -gt 0 ]]; do
     case $1 in
         --quick) pyargs+=(--quick); shift ;;
-        --reps|--threads|--clients|--only|--json|--target-seconds)
+        --reps|--threads|--clients|--only|--json|--target-seconds|--matrix)
             [[ $# -ge 2 ]] || { echo "loopback.sh: $1 needs a value" >&2; exit 1; }
             pyargs+=("$1" "$2"); shift 2 ;;
         -h|--help) sed -n '2,20p' "$0"; exit 0 ;;

@@ -2,6 +2,10 @@
 //! the same command line as redis-server.
 
 use clap::Parser;
+
+/// Counts allocated bytes for INFO's used_memory and for maxmemory.
+#[global_allocator]
+static ALLOC: ferrodis_engine::alloc::CountingAlloc = ferrodis_engine::alloc::CountingAlloc;
 use ferrodis_config::{Config, LogLevel};
 
 /// A Redis-compatible in-memory data store.

@@ -280,3 +280,47 @@ fn reference_dump_is_complete() {
     assert!(table.contains_key("client|id"));
     assert_eq!(parse_one(DUMP).items().len(), 240);
 }
+
+/// Every container's HELP (our own words, so not compared with Redis): an
+/// array of simple strings naming the command first, mentioning each of
+/// its subcommands, and ending with HELP itself.
+#[test]
+fn container_help_lists_every_subcommand() {
+    if crate::common::ferrodis_only("container_help_lists_every_subcommand") {
+        return;
+    }
+    let s = crate::common::Server::start();
+    let mut c = s.raw();
+    let names: Vec<String> = c
+        .cmd(&["COMMAND", "LIST"])
+        .items()
+        .iter()
+        .map(|r| r.text())
+        .collect();
+    let containers: Vec<&str> = names
+        .iter()
+        .filter_map(|n| n.strip_suffix("|help"))
+        .collect();
+    assert!(containers.contains(&"client") && containers.contains(&"config"));
+    for cont in containers {
+        let upper = cont.to_uppercase();
+        let help = c.cmd(&[upper.as_str(), "HELP"]);
+        let lines: Vec<String> = help.items().iter().map(|r| r.text()).collect();
+        assert!(
+            lines
+                .first()
+                .is_some_and(|l| l.starts_with(&format!("{upper} <subcommand>"))),
+            "{upper} HELP header: {lines:?}"
+        );
+        for sub in names
+            .iter()
+            .filter_map(|n| n.strip_prefix(&format!("{cont}|")))
+        {
+            let sub = sub.to_uppercase();
+            assert!(
+                lines.iter().any(|l| l.contains(&sub)),
+                "{upper} HELP does not mention {sub}"
+            );
+        }
+    }
+}

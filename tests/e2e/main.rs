@@ -7,11 +7,18 @@
 
 mod common;
 
+mod auth;
 mod clients;
 mod command_table;
 mod config;
+mod eviction;
 mod expiry;
 mod foundation;
+mod hashes;
 mod keyspace;
+mod limits;
+mod lists;
 mod protocol;
+mod sets;
 mod strings;
+mod zsets;

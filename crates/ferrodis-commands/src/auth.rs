@@ -1,34 +1,40 @@
-//! Password checks shared by AUTH and HELLO ... AUTH.
+//! Authentication shared by AUTH and HELLO ... AUTH: checks a user name
+//! and password against the ACL users (acl.rs) and switches the client to
+//! that user.
 
 use bytes::Bytes;
 
 use crate::context::{Ctx, ServerState};
 use crate::error::{CmdResult, CommandError};
 
-/// Whether new connections must authenticate first.
+/// Whether connections that have not authenticated must do so: the
+/// default user has a password (or is off), as `requirepass` sets it.
 pub fn auth_required(srv: &ServerState) -> bool {
-    !srv.config.read().requirepass.is_empty()
+    srv.acl.auth_required()
 }
 
-/// Compares in time independent of where the inputs first differ.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    let mut diff = a.len() ^ b.len();
-    for i in 0..a.len().max(b.len()) {
-        let x = a.get(i).copied().unwrap_or(0);
-        let y = b.get(i).copied().unwrap_or(0);
-        diff |= (x ^ y) as usize;
-    }
-    diff == 0
-}
-
-/// Checks a username/password pair against the default user.
-pub fn check_password(ctx: &Ctx<'_>, user: &Bytes, pass: &Bytes) -> CmdResult {
-    let cfg = ctx.srv.config.read();
-    let ok = user.eq_ignore_ascii_case(b"default")
-        && (cfg.requirepass.is_empty() || constant_time_eq(cfg.requirepass.as_bytes(), pass));
-    if ok {
-        Ok(())
-    } else {
-        Err(CommandError::WrongPass)
+/// Authenticates the client as `user` with `pass`; on failure the attempt
+/// is logged (ACL LOG) and the reply is WRONGPASS.
+pub fn check_password(ctx: &mut Ctx<'_>, user: &Bytes, pass: &Bytes) -> CmdResult {
+    match ctx.srv.acl.authenticate(user, pass) {
+        Some(h) => {
+            crate::acl::set_client_user(ctx.client, h);
+            Ok(())
+        }
+        None => {
+            let object = if ctx
+                .argv
+                .first()
+                .is_some_and(|a| a.eq_ignore_ascii_case(b"hello"))
+            {
+                "hello"
+            } else {
+                "auth"
+            };
+            ctx.srv
+                .acl
+                .log_auth_failure(ctx.client, object, user, ctx.now_ms);
+            Err(CommandError::WrongPass)
+        }
     }
 }

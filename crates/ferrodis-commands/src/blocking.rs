@@ -23,9 +23,11 @@ use crate::error::CommandError;
 /// What a blocked command replies when its timeout passes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeoutReply {
-    /// BLPOP, BRPOP, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP.
+    /// BLPOP, BRPOP, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP, and also BLMOVE
+    /// and BRPOPLPUSH: Redis 7.0 times every list wait out with a null
+    /// array (they reply a null bulk only where blocking is not allowed).
     NullArray,
-    /// BLMOVE, BRPOPLPUSH.
+    /// A null bulk string.
     NullBulk,
 }
 
@@ -39,27 +41,61 @@ pub struct BlockRequest {
 }
 
 /// Parses a blocking timeout in seconds (a float; 0 means forever) with
-/// Redis's errors.
+/// Redis's errors. Redis reads it as a `long double` (so hexadecimal forms
+/// and "inf" parse, leading spaces, trailing garbage and NaN do not) and
+/// converts the milliseconds to a 64-bit integer: anything at or beyond
+/// 2^63 ms, infinity included, wraps negative and is refused as negative.
 pub fn parse_timeout(arg: &[u8]) -> Result<Option<Duration>, CommandError> {
-    let secs: f64 = std::str::from_utf8(arg)
-        .ok()
-        .filter(|s| {
-            !s.is_empty()
-                && !s.starts_with(char::is_whitespace)
-                && !s.ends_with(char::is_whitespace)
-        })
-        .and_then(|s| s.parse().ok())
-        .filter(|v: &f64| !v.is_nan())
-        .ok_or(CommandError::TimeoutNotFloat)?;
-    let ms = secs * 1000.0;
-    if ms < 0.0 && ms.trunc() < 0.0 {
-        return Err(CommandError::TimeoutNegative);
+    if arg.contains(&0) || crate::string::f80::F80::parse(arg).is_none() {
+        return Err(CommandError::TimeoutNotFloat);
     }
-    if !ms.is_finite() || ms >= i64::MAX as f64 {
-        return Err(CommandError::TimeoutOutOfRange);
+    let secs = parse_c_double(arg).ok_or(CommandError::TimeoutNotFloat)?;
+    let ms = secs * 1000.0;
+    if ms.is_nan() {
+        return Err(CommandError::TimeoutNotFloat);
+    }
+    if (ms < 0.0 && ms.trunc() < 0.0) || ms >= 9_223_372_036_854_775_808.0 {
+        return Err(CommandError::TimeoutNegative);
     }
     let ms = ms.trunc() as u64;
     Ok((ms > 0).then(|| Duration::from_millis(ms)))
+}
+
+/// A number in C's `strtod` syntax (decimal, `inf`/`infinity`, or
+/// hexadecimal with an optional binary exponent) as the nearest `f64`; out
+/// of range values become infinities. None for anything else.
+fn parse_c_double(b: &[u8]) -> Option<f64> {
+    let s = std::str::from_utf8(b).ok()?;
+    if let Ok(v) = s.parse::<f64>() {
+        return Some(v);
+    }
+    let (neg, body) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let hex = body
+        .strip_prefix("0x")
+        .or_else(|| body.strip_prefix("0X"))?;
+    let (mant, exp) = match hex.find(['p', 'P']) {
+        Some(i) => (&hex[..i], hex[i + 1..].parse::<i64>().ok()?),
+        None => (hex, 0),
+    };
+    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    let mut v = 0f64;
+    for c in int.chars() {
+        v = v * 16.0 + f64::from(c.to_digit(16)?);
+    }
+    let mut scale = 1.0 / 16.0;
+    for c in frac.chars() {
+        v += f64::from(c.to_digit(16)?) * scale;
+        scale /= 16.0;
+    }
+    let v = v * 2f64.powi(exp.clamp(-10_000, 10_000) as i32);
+    Some(if neg { -v } else { v })
 }
 
 /// Which clients wait on which (database, key), in arrival order.
@@ -130,6 +166,12 @@ impl BlockingRegistry {
 }
 
 impl Ctx<'_> {
+    /// Whether this run of a blocking command is a re-run after a wake-up
+    /// (the client is blocked and its command is being tried again).
+    pub fn is_blocked_rerun(&self) -> bool {
+        self.client.shared.blocked.load(Ordering::Acquire)
+    }
+
     /// Asks the connection to block this client on `keys` (the handler then
     /// returns without replying). When blocking is not allowed (inside a
     /// transaction or script), the timeout reply is written at once, as
@@ -179,5 +221,27 @@ mod tests {
             parse_timeout(b""),
             Err(CommandError::TimeoutNotFloat)
         ));
+        assert_eq!(
+            parse_timeout(b"0x10").ok(),
+            Some(Some(Duration::from_secs(16)))
+        );
+        assert_eq!(
+            parse_timeout(b"0x1p-2").ok(),
+            Some(Some(Duration::from_millis(250)))
+        );
+        assert_eq!(parse_timeout(b"-0.0001").ok(), Some(None));
+        for neg in [&b"inf"[..], b"-inf", b"1e400", b"9.3e15"] {
+            assert!(
+                matches!(parse_timeout(neg), Err(CommandError::TimeoutNegative)),
+                "{neg:?}"
+            );
+        }
+        for bad in [&b" 1"[..], b"1 ", b"nan", b"1e5000", b"1e-5000", b"1\x000"] {
+            assert!(
+                matches!(parse_timeout(bad), Err(CommandError::TimeoutNotFloat)),
+                "{bad:?}"
+            );
+        }
+        assert!(parse_timeout(b"9.2e15").is_ok());
     }
 }

@@ -72,7 +72,6 @@ fn hello(ctx: &mut Ctx<'_>) -> CmdResult {
     }
     if let Some((user, pass)) = auth {
         crate::auth::check_password(ctx, user, pass)?;
-        ctx.client.authenticated = true;
     }
     if let Some(name) = name {
         set_client_name(&ctx.client.shared, name)?;
@@ -108,12 +107,11 @@ fn auth(ctx: &mut Ctx<'_>) -> CmdResult {
         3 => (Some(&ctx.argv[1]), &ctx.argv[2]),
         _ => return Err(CommandError::Syntax),
     };
-    if user.is_none() && !crate::auth::auth_required(ctx.srv) {
+    if user.is_none() && ctx.srv.acl.default_user().snapshot().is_nopass() {
         return Err(CommandError::AuthNotConfigured);
     }
     let default = bytes::Bytes::from_static(b"default");
     crate::auth::check_password(ctx, user.unwrap_or(&default), pass)?;
-    ctx.client.authenticated = true;
     ctx.reply().ok();
     Ok(())
 }
@@ -128,7 +126,7 @@ fn reset(ctx: &mut Ctx<'_>) -> CmdResult {
     ctx.client.select(0);
     ctx.client.set_resp(2);
     *ctx.client.shared.name.lock() = None;
-    ctx.client.authenticated = !crate::auth::auth_required(ctx.srv);
+    crate::acl::reset_client_user(ctx.srv, ctx.client);
     ctx.reply().simple(b"RESET");
     Ok(())
 }
@@ -210,9 +208,11 @@ pub fn client_line(c: &ClientShared, out: &mut String) {
         id => table().get(id).map_or("NULL", |e| e.full_name.as_str()),
     };
     let qbuf = c.qbuf.load(Ordering::Relaxed);
+    let omem = c.omem.load(Ordering::Relaxed);
+    let user = c.user.lock().clone();
     let _ = write!(
         out,
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll={} omem={} tot-mem={} events=r cmd={} user={} redir=-1 resp={}",
         c.id,
         c.addr,
         c.laddr,
@@ -224,8 +224,11 @@ pub fn client_line(c: &ClientShared, out: &mut String) {
         c.db.load(Ordering::Relaxed),
         qbuf,
         16384usize.saturating_sub(qbuf),
-        16384 + qbuf,
+        usize::from(omem > 0),
+        omem,
+        16384 + qbuf + omem,
         cmd,
+        String::from_utf8_lossy(&user),
         c.resp.load(Ordering::Relaxed),
     );
 }
@@ -323,6 +326,9 @@ fn client_kill(ctx: &mut Ctx<'_>) -> CmdResult {
         } else if eq_ic(opt, "LADDR") {
             f.laddr = Some(val);
         } else if eq_ic(opt, "USER") {
+            if ctx.srv.acl.get(val).is_none() {
+                return Err(crate::acl::AclError::NoSuchUser(Lossy::new(val, 1024)).into());
+            }
             f.user = Some(val);
         } else if eq_ic(opt, "SKIPME") {
             if eq_ic(val, "yes") {
@@ -341,7 +347,7 @@ fn client_kill(ctx: &mut Ctx<'_>) -> CmdResult {
         let matches = f.id.is_none_or(|id| id == c.id)
             && f.addr.is_none_or(|a| a == c.addr.as_bytes())
             && f.laddr.is_none_or(|a| a == c.laddr.as_bytes())
-            && f.user.is_none_or(|u| u == b"default")
+            && f.user.is_none_or(|u| u == c.user.lock().as_ref())
             && f.normal_type.unwrap_or(true)
             && !(f.skipme && c.id == me);
         if matches {
@@ -357,18 +363,20 @@ fn client_kill(ctx: &mut Ctx<'_>) -> CmdResult {
     Ok(())
 }
 
-/// Writes a HELP reply: a header line naming the command, then the lines.
+/// Writes a HELP reply: a header naming the command, then `lines`
+/// (alternating a usage line and its indented explanation), then HELP
+/// itself. Every container's HELP goes through here.
 pub fn help_reply(ctx: &mut Ctx<'_>, command: &str, lines: &[&str]) {
     let r = ctx.reply();
     r.array(lines.len() + 3);
     r.simple(
-        format!("{command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:").as_bytes(),
+        format!("{command} <subcommand> [<arg> ...] where <subcommand> is one of:").as_bytes(),
     );
     for l in lines {
         r.simple(l.as_bytes());
     }
     r.simple(b"HELP");
-    r.simple(b"    Print this help.");
+    r.simple(b"    Show this list.");
 }
 
 /// CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 if the client was blocked.
@@ -404,24 +412,21 @@ fn client_help(ctx: &mut Ctx<'_>) -> CmdResult {
         "CLIENT",
         &[
             "GETNAME",
-            "    Return the name of the current connection.",
+            "    The name of this connection, or nil.",
             "ID",
-            "    Return the ID of the current connection.",
+            "    The unique id of this connection.",
             "INFO",
-            "    Return information about the current client connection.",
-            "KILL <ip:port>",
-            "    Kill connection made from <ip:port>.",
-            "KILL <option> <value> [<option> <value> [...]]",
-            "    Kill connections. Options are: ID <id>, TYPE <normal|master|replica|pubsub>,",
-            "    USER <username>, ADDR <ip:port>, LADDR <ip:port>, SKIPME (YES|NO).",
-            "LIST [options ...]",
-            "    Return information about client connections. Options: TYPE <type>, ID <id> [...].",
+            "    One CLIENT LIST line describing this connection.",
+            "KILL <ip:port> | KILL <filter> <value> [<filter> <value> ...]",
+            "    Close connections: by address, or by ID, TYPE, USER, ADDR, LADDR, SKIPME.",
+            "LIST [TYPE <type>] [ID <id> ...]",
+            "    One line per connection, optionally filtered.",
+            "SETINFO LIB-NAME|LIB-VER <value>",
+            "    Record the client library's name or version.",
             "SETNAME <name>",
-            "    Assign the name <name> to the current connection.",
-            "UNBLOCK <clientid> [TIMEOUT|ERROR]",
-            "    Unblock the specified blocked client.",
-            "SETINFO <LIB-NAME|LIB-VER> <value>",
-            "    Set client library name or version.",
+            "    Name this connection.",
+            "UNBLOCK <id> [TIMEOUT|ERROR]",
+            "    Wake a client blocked in a blocking command.",
         ],
     );
     Ok(())

@@ -24,15 +24,25 @@ pub struct Stats {
     /// Expired-key total at the last CONFIG RESETSTAT (the live count is
     /// kept per shard; INFO shows the difference).
     pub expired_keys_base: AtomicU64,
-    pub evicted_keys: AtomicU64,
+    /// Evicted-key total at the last CONFIG RESETSTAT (live count per shard).
+    pub evicted_keys_base: AtomicU64,
     pub keyspace_hits: AtomicU64,
     pub keyspace_misses: AtomicU64,
     pub total_error_replies: AtomicU64,
     pub unexpected_error_replies: AtomicU64,
     pub client_query_buffer_limit_disconnections: AtomicU64,
+    /// Highest used_memory seen (by INFO and the cron thread).
+    pub used_memory_peak: AtomicU64,
 }
 
 impl Stats {
+    /// Records `used` as a candidate peak and returns the peak.
+    pub fn note_memory_peak(&self, used: u64) -> u64 {
+        self.used_memory_peak
+            .fetch_max(used, Ordering::Relaxed)
+            .max(used)
+    }
+
     pub fn reset(&self) {
         for c in [
             &self.total_connections_received,
@@ -40,7 +50,6 @@ impl Stats {
             &self.rejected_connections,
             &self.net_input_bytes,
             &self.net_output_bytes,
-            &self.evicted_keys,
             &self.keyspace_hits,
             &self.keyspace_misses,
             &self.total_error_replies,
@@ -92,6 +101,8 @@ pub struct ServerState {
     pub stats: Stats,
     pub clients: ClientRegistry,
     pub blocking: crate::blocking::BlockingRegistry,
+    /// Users and the ACL log (acl.rs).
+    pub acl: crate::acl::Acl,
     pub info: ServerInfo,
     /// Set once shutdown has begun.
     pub shutting_down: AtomicBool,
@@ -99,6 +110,7 @@ pub struct ServerState {
 
 impl ServerState {
     pub fn new(config: Config, info: ServerInfo) -> ServerState {
+        let acl = crate::acl::Acl::new(&config);
         ServerState {
             keyspace: Keyspace::new(config.databases),
             config: RwLock::new(config),
@@ -106,6 +118,7 @@ impl ServerState {
             stats: Stats::default(),
             clients: ClientRegistry::default(),
             blocking: Default::default(),
+            acl,
             info,
             shutting_down: AtomicBool::new(false),
         }
@@ -130,6 +143,11 @@ pub struct ClientShared {
     pub name: Mutex<Option<Bytes>>,
     pub lib_name: Mutex<Option<Bytes>>,
     pub lib_ver: Mutex<Option<Bytes>>,
+    /// The name of the user the client is authenticated as.
+    pub user: Mutex<Bytes>,
+    /// Reply bytes produced but not yet written to the socket (CLIENT
+    /// LIST omem, output buffer limits).
+    pub omem: AtomicUsize,
     pub killed: AtomicBool,
     /// Whether the client is blocked (CLIENT LIST flag `b`).
     pub blocked: AtomicBool,
@@ -161,6 +179,8 @@ impl ClientShared {
             name: Mutex::new(None),
             lib_name: Mutex::new(None),
             lib_ver: Mutex::new(None),
+            user: Mutex::new(Bytes::from_static(b"default")),
+            omem: AtomicUsize::new(0),
             killed: AtomicBool::new(false),
             blocked: AtomicBool::new(false),
             unblock: AtomicU8::new(0),
@@ -225,6 +245,8 @@ pub struct Client {
     pub db: usize,
     pub resp: u8,
     pub authenticated: bool,
+    /// The user the client authenticated as; None is the default user.
+    pub user: Option<Arc<crate::acl::UserHandle>>,
     pub after: After,
     pub reply: ReplyBuf,
     /// Commands run since the counters were last folded into `Stats`.
@@ -243,6 +265,7 @@ impl Client {
             db: 0,
             resp: 2,
             authenticated: true,
+            user: None,
             after: After::Continue,
             reply: ReplyBuf::new(),
             pending_commands: 0,

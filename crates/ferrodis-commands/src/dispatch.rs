@@ -11,7 +11,7 @@ use ferrodis_engine::clock::now_ms;
 use crate::context::{Client, Ctx, ServerState};
 use crate::error::{ArgPreview, CommandError, Lossy};
 use crate::keys::key_positions;
-use crate::spec::{NO_AUTH, WRITE};
+use crate::spec::{DENYOOM, NO_AUTH, WRITE};
 use crate::table::{table, Table, TableEntry};
 
 /// Resolves argv to a table entry (descending into subcommands).
@@ -41,8 +41,21 @@ fn run(srv: &ServerState, client: &mut Client, argv: &[Bytes]) -> Result<(), Com
     if !spec.arity_ok(argv.len()) {
         return Err(CommandError::WrongArity(e.full_name.clone()));
     }
-    if !client.authenticated && spec.flags & NO_AUTH == 0 {
+    srv.acl
+        .sync_config(srv.config_epoch.load(Ordering::Acquire), &srv.config);
+    if !client.authenticated && spec.flags & NO_AUTH == 0 && srv.acl.auth_required() {
         return Err(CommandError::NoAuth);
+    }
+    crate::acl::check_command(srv, client, e, argv)?;
+    // Over maxmemory: evict first; refuse commands that may grow memory
+    // when nothing more can be evicted.
+    if ferrodis_engine::evict::maxmemory() > 0 {
+        let outcome = srv
+            .keyspace
+            .perform_evictions(ferrodis_engine::alloc::used_memory);
+        if outcome == ferrodis_engine::evict::Outcome::Fail && spec.flags & DENYOOM != 0 {
+            return Err(CommandError::Oom);
+        }
     }
     let Some(handler) = spec.handler else {
         return Err(CommandError::WrongArity(e.full_name.clone()));
@@ -56,8 +69,11 @@ fn run(srv: &ServerState, client: &mut Client, argv: &[Bytes]) -> Result<(), Com
     };
     handler(&mut ctx)?;
     // A write may have made a key non-empty that someone is blocked on:
-    // wake the first waiter of each key the command names.
-    if spec.flags & WRITE != 0 && srv.blocking.has_waiters() {
+    // wake the first waiter of each key the command names. A blocking
+    // command that is about to block changed nothing: signalling would
+    // wake the client itself (it may be first in line) into an endless
+    // re-run loop.
+    if spec.flags & WRITE != 0 && ctx.client.block.is_none() && srv.blocking.has_waiters() {
         for pos in key_positions(spec, argv) {
             srv.blocking.signal(db, &argv[pos], &srv.clients);
         }

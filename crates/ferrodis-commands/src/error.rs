@@ -91,7 +91,9 @@ pub enum CommandError {
     ZMinMaxNotFloat,
     #[error("ERR min or max not valid string range item")]
     ZMinMaxNotLex,
-    #[error("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX")]
+    #[error(
+        "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"
+    )]
     ZLimitNeedsBy,
     #[error("ERR syntax error, WITHSCORES not supported in combination with BYLEX")]
     ZWithscoresBylex,
@@ -206,8 +208,13 @@ pub enum CommandError {
     WrongPass,
     #[error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")]
     AuthNotConfigured,
+    #[error("OOM command not allowed when used memory > 'maxmemory'.")]
+    Oom,
     #[error("NOAUTH Authentication required.")]
     NoAuth,
+    /// ACL family errors and NOPERM refusals (acl.rs).
+    #[error("{0}")]
+    Acl(crate::acl::AclError),
     #[error("{0}")]
     ConfigSet(#[from] ConfigSetError),
 }

@@ -9,7 +9,6 @@
 use bytes::Bytes;
 use ferrodis_config::MaxmemoryPolicy;
 use ferrodis_engine::glob::glob_match;
-use ferrodis_engine::shard::lru_clock;
 use ferrodis_engine::{Db, Entry, StrValue, Value};
 
 use crate::args::{eq_ic, parse_int};
@@ -324,7 +323,7 @@ fn copy_cmd(ctx: &mut Ctx<'_>) -> CmdResult {
         Some(e) => Entry {
             value: e.value.clone(),
             expire_at: e.expire_at,
-            access: lru_clock(now),
+            access: ferrodis_engine::access::initial(now),
         },
         None => {
             ctx.client.reply.integer(0);
@@ -369,10 +368,6 @@ fn move_cmd(ctx: &mut Ctx<'_>) -> CmdResult {
 /// reports such a shared object's count as INT_MAX.
 const SHARED_INTEGERS: i64 = 10_000;
 const SHARED_REFCOUNT: i64 = i32::MAX as i64;
-/// A new key's LFU counter, and its decay period in minutes (the defaults
-/// of `lfu-decay-time`, which is not configurable yet).
-const LFU_INIT_VAL: u32 = 5;
-const LFU_DECAY_MINUTES: u32 = 1;
 
 fn is_lfu(p: MaxmemoryPolicy) -> bool {
     matches!(
@@ -451,7 +446,7 @@ fn object_refcount(ctx: &mut Ctx<'_>) -> CmdResult {
 /// Seconds since the entry was last accessed (entries are stamped when
 /// created).
 fn idle_secs(e: &Entry, now_ms: u64) -> u32 {
-    lru_clock(now_ms).wrapping_sub(e.access)
+    ferrodis_engine::access::idle_secs(e.access, now_ms)
 }
 
 fn object_idletime(ctx: &mut Ctx<'_>) -> CmdResult {
@@ -463,41 +458,33 @@ fn object_idletime(ctx: &mut Ctx<'_>) -> CmdResult {
     })
 }
 
-/// OBJECT FREQ. Per-key LFU counters are not kept yet: this reports a new
-/// key's counter, decayed by the minutes since the last access.
+/// OBJECT FREQ: the key's LFU counter, decayed for its idle time.
 fn object_freq(ctx: &mut Ctx<'_>) -> CmdResult {
     object_generic(ctx, |e, env| {
         if !is_lfu(env.policy) {
             return Err(CommandError::LfuNotSelected);
         }
-        let decay = idle_secs(e, env.now_ms) / 60 / LFU_DECAY_MINUTES;
-        Ok(i64::from(LFU_INIT_VAL.saturating_sub(decay)))
+        Ok(i64::from(ferrodis_engine::access::lfu_decayed(
+            e.access, env.now_ms,
+        )))
     })
 }
 
 fn object_help(ctx: &mut Ctx<'_>) -> CmdResult {
-    const LINES: &[&str] = &[
-        "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "ENCODING <key>",
-        "    Return the kind of internal representation used in order to store the value",
-        "    associated with a <key>.",
-        "FREQ <key>",
-        "    Return the access frequency index of the <key>. The returned integer is",
-        "    proportional to the logarithm of the recent access frequency of the key.",
-        "IDLETIME <key>",
-        "    Return the idle time of the <key>, that is the approximated number of",
-        "    seconds elapsed since the last access to the key.",
-        "REFCOUNT <key>",
-        "    Return the number of references of the value associated with the specified",
-        "    <key>.",
-        "HELP",
-        "    Prints this help.",
-    ];
-    let r = ctx.reply();
-    r.array(LINES.len());
-    for l in LINES {
-        r.simple(l.as_bytes());
-    }
+    crate::connection::help_reply(
+        ctx,
+        "OBJECT",
+        &[
+            "ENCODING <key>",
+            "    How the value of <key> is stored (int, embstr, listpack, ...).",
+            "FREQ <key>",
+            "    The logarithmic access counter of <key> (LFU policies only).",
+            "IDLETIME <key>",
+            "    Seconds since <key> was last read or written (not under LFU).",
+            "REFCOUNT <key>",
+            "    How many references share the value of <key>.",
+        ],
+    );
     Ok(())
 }
 

@@ -12,8 +12,10 @@
 //! - [`auth`]: password checks.
 //! - [`blocking`]: clients blocked on keys (BLPOP and friends).
 //! - families: [`connection`], [`server`], [`command`], [`string`],
-//!   [`keyspace`] (Redis's "generic").
+//!   [`keyspace`] (Redis's "generic"), [`hash`], [`set`],
+//!   [`memory`], [`list`] (with the blocking pops), [`sort`], [`zset`].
 
+pub mod acl;
 pub mod args;
 pub mod auth;
 pub mod blocking;
@@ -22,12 +24,18 @@ pub mod connection;
 pub mod context;
 pub mod dispatch;
 pub mod error;
+pub mod hash;
 pub mod keys;
 pub mod keyspace;
+pub mod list;
+pub mod memory;
 pub mod server;
+pub mod set;
+pub mod sort;
 pub mod spec;
 pub mod string;
 pub mod table;
+pub mod zset;
 
 pub use context::{After, Client, ClientShared, Ctx, ServerInfo, ServerState, ShutdownMode};
 pub use dispatch::execute;

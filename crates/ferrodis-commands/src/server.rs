@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::sync::atomic::Ordering;
 
+use ferrodis_engine::alloc::used_memory;
 use ferrodis_engine::clock::now_us;
 use ferrodis_engine::glob::glob_match;
 use ferrodis_engine::Shard;
@@ -220,16 +221,25 @@ pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
             }),
             "memory" => section(&mut out, "Memory", &|o| {
                 let sysmem = total_system_memory();
+                let used = used_memory();
+                let peak = srv.stats.note_memory_peak(used);
+                let frag = if used == 0 {
+                    0.0
+                } else {
+                    rss as f64 / used as f64
+                };
                 let _ = write!(
                     o,
-                    "used_memory:{rss}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{rss}\r\nused_memory_peak_human:{}\r\ntotal_system_memory:{sysmem}\r\ntotal_system_memory_human:{}\r\nmaxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nmem_fragmentation_ratio:1.00\r\nmem_allocator:libc\r\nlazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
+                    "used_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{peak}\r\nused_memory_peak_human:{}\r\nused_memory_peak_perc:{:.2}%\r\ntotal_system_memory:{sysmem}\r\ntotal_system_memory_human:{}\r\nmaxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nmem_fragmentation_ratio:{frag:.2}\r\nmem_fragmentation_bytes:{}\r\nmem_allocator:libc\r\nlazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
+                    bytes_human(used),
                     bytes_human(rss),
-                    bytes_human(rss),
-                    bytes_human(rss),
+                    bytes_human(peak),
+                    if peak == 0 { 0.0 } else { used as f64 * 100.0 / peak as f64 },
                     bytes_human(sysmem),
                     cfg.maxmemory,
                     bytes_human(cfg.maxmemory),
                     cfg.maxmemory_policy.as_str(),
+                    rss as i64 - used as i64,
                 );
             }),
             "persistence" => section(&mut out, "Persistence", &|o| {
@@ -255,7 +265,7 @@ pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
                     ex.stale_perc * 100.0,
                     ex.time_cap_reached_count,
                     ex.cpu_us / 1000,
-                    g(&s.evicted_keys),
+                    srv.keyspace.evicted_keys().saturating_sub(g(&s.evicted_keys_base)),
                     g(&s.keyspace_hits),
                     g(&s.keyspace_misses),
                     g(&s.unexpected_error_replies),
@@ -360,8 +370,33 @@ fn config_set(ctx: &mut Ctx<'_>) -> CmdResult {
         .collect();
     ctx.srv.config.write().set_many(&pairs)?;
     ctx.srv.config_epoch.fetch_add(1, Ordering::Release);
+    apply_runtime_config(&ctx.srv.config.read());
     ctx.reply().ok();
     Ok(())
+}
+
+/// Pushes the config values the engine keeps in atomics (eviction and
+/// access tracking) after start-up and after every CONFIG SET.
+pub fn apply_runtime_config(cfg: &ferrodis_config::Config) {
+    use ferrodis_config::MaxmemoryPolicy as C;
+    use ferrodis_engine::evict::Policy as P;
+    let policy = match cfg.maxmemory_policy {
+        C::VolatileLru => P::VolatileLru,
+        C::VolatileLfu => P::VolatileLfu,
+        C::VolatileRandom => P::VolatileRandom,
+        C::VolatileTtl => P::VolatileTtl,
+        C::AllkeysLru => P::AllkeysLru,
+        C::AllkeysLfu => P::AllkeysLfu,
+        C::AllkeysRandom => P::AllkeysRandom,
+        C::Noeviction => P::NoEviction,
+    };
+    ferrodis_engine::access::configure(policy.is_lfu(), cfg.lfu_log_factor, cfg.lfu_decay_time);
+    ferrodis_engine::evict::configure(
+        cfg.maxmemory,
+        policy,
+        cfg.maxmemory_samples,
+        cfg.maxmemory_eviction_tenacity,
+    );
 }
 
 fn config_resetstat(ctx: &mut Ctx<'_>) -> CmdResult {
@@ -370,6 +405,10 @@ fn config_resetstat(ctx: &mut Ctx<'_>) -> CmdResult {
         .stats
         .expired_keys_base
         .store(ctx.srv.keyspace.expired_keys(), Ordering::Relaxed);
+    ctx.srv
+        .stats
+        .evicted_keys_base
+        .store(ctx.srv.keyspace.evicted_keys(), Ordering::Relaxed);
     ctx.srv.keyspace.reset_expire_stats();
     ctx.reply().ok();
     Ok(())
@@ -386,14 +425,14 @@ fn config_help(ctx: &mut Ctx<'_>) -> CmdResult {
         ctx,
         "CONFIG",
         &[
-            "GET <pattern>",
-            "    Return parameters matching the glob-like <pattern> and their values.",
-            "SET <directive> <value>",
-            "    Set the configuration <directive> to <value>.",
+            "GET <pattern> [<pattern> ...]",
+            "    Directives matching the glob patterns, with their values.",
+            "SET <directive> <value> [<directive> <value> ...]",
+            "    Change directives at run time, all or none.",
             "RESETSTAT",
-            "    Reset statistics reported by the INFO command.",
+            "    Zero the statistics INFO reports.",
             "REWRITE",
-            "    Rewrite the configuration file.",
+            "    Write the running configuration back to the config file.",
         ],
     );
     Ok(())

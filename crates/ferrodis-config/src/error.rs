@@ -29,6 +29,12 @@ pub enum Reason {
     InvalidSave,
     #[error("Too many bind addresses specified.")]
     TooManyBind,
+    #[error("Wrong number of arguments in buffer limit configuration.")]
+    ObufArgs,
+    #[error("Invalid client class specified in buffer limit configuration.")]
+    ObufClass,
+    #[error("Error in hard, soft or soft_seconds setting in buffer limit configuration.")]
+    ObufValue,
     /// `dir` names something that cannot be entered (the OS reason).
     #[error("{0}")]
     BadDir(IoReason),

@@ -132,6 +132,15 @@ pub struct Config {
     pub proto_max_bulk_len: u64,
     pub client_query_buffer_limit: u64,
     pub requirepass: String,
+    /// `user` directives, each the words after `user` (applied to the ACL
+    /// at start-up; not a CONFIG GET parameter, as in Redis).
+    pub users: Vec<Vec<String>>,
+    /// Credentials a replica presents to its primary.
+    pub masterauth: String,
+    pub masteruser: String,
+    /// `normal <hard> <soft> <secs> slave ... pubsub ...`, normalized to
+    /// bytes and all three classes (see `output_buffer_limits`).
+    pub client_output_buffer_limit: String,
     /// Normalized `<seconds> <changes>` pairs separated by spaces; empty
     /// means snapshots are disabled.
     pub save: String,
@@ -141,8 +150,31 @@ pub struct Config {
     pub maxmemory: u64,
     pub maxmemory_policy: MaxmemoryPolicy,
     pub active_expire_effort: u32,
+    /// Keys sampled per eviction round (approximated LRU/LFU/TTL).
+    pub maxmemory_samples: u32,
+    /// How long one command may spend evicting, 0..100 (10 = Redis default).
+    pub maxmemory_eviction_tenacity: u32,
+    /// LFU counter growth: higher means more hits per increment.
+    pub lfu_log_factor: u32,
+    /// Minutes per halving step of an idle key's LFU counter.
+    pub lfu_decay_time: u32,
     /// Accepted and ignored.
     pub io_threads: u32,
+    /// Sorted sets: most members (and longest member, in bytes) kept in
+    /// the listpack encoding.
+    pub zset_max_listpack_entries: u64,
+    pub zset_max_listpack_value: u64,
+    /// Hashes: most fields (and longest field or value, in bytes) kept in
+    /// the listpack encoding.
+    pub hash_max_listpack_entries: u64,
+    pub hash_max_listpack_value: u64,
+    /// Sets: most members kept in the intset encoding.
+    pub set_max_intset_entries: u64,
+    /// Lists: a node's size limit (negative: -1..-5 for 4..64 KB of
+    /// packed bytes; positive: most elements per node).
+    pub list_max_listpack_size: i64,
+    /// Lists: accepted and stored; nodes are not compressed.
+    pub list_compress_depth: i64,
     /// Absolute path of the file this config was loaded from.
     file: Option<PathBuf>,
 }
@@ -164,6 +196,10 @@ impl Default for Config {
             proto_max_bulk_len: 0,
             client_query_buffer_limit: 0,
             requirepass: String::new(),
+            users: Vec::new(),
+            masterauth: String::new(),
+            masteruser: String::new(),
+            client_output_buffer_limit: String::new(),
             save: String::new(),
             appendonly: false,
             daemonize: false,
@@ -171,7 +207,18 @@ impl Default for Config {
             maxmemory: 0,
             maxmemory_policy: MaxmemoryPolicy::Noeviction,
             active_expire_effort: 1,
+            maxmemory_samples: 5,
+            maxmemory_eviction_tenacity: 10,
+            lfu_log_factor: 10,
+            lfu_decay_time: 1,
             io_threads: 1,
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value: 64,
+            hash_max_listpack_entries: 512,
+            hash_max_listpack_value: 64,
+            set_max_intset_entries: 512,
+            list_max_listpack_size: -2,
+            list_compress_depth: 0,
             file: None,
         };
         for spec in directives() {

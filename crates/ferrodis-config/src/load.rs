@@ -135,6 +135,10 @@ impl Config {
                 self.load_text(&included, depth + 1, state)?;
                 continue;
             }
+            if name.eq_ignore_ascii_case("user") && !args.is_empty() {
+                self.users.push(args.to_vec());
+                continue;
+            }
             let spec = lookup(name.as_bytes()).ok_or_else(|| fail(Reason::BadDirective))?;
             let mut value = spec.parse(args).map_err(fail)?;
             match spec.kind {

@@ -27,6 +27,9 @@ pub enum Kind {
     Bind,
     /// Pairs of `<seconds> <changes>`; `""` disables snapshots.
     Save,
+    /// `client-output-buffer-limit`: groups of `<class> <hard> <soft>
+    /// <seconds>`; only the classes named change.
+    OutputBufferLimit,
 }
 
 /// Whether CONFIG SET may change the directive.
@@ -278,6 +281,36 @@ static TABLE: &[DirectiveSpec] = &[
         set: |c, v| c.requirepass = string(v),
     },
     DirectiveSpec {
+        name: "masterauth",
+        aliases: &[],
+        kind: Kind::String,
+        default: "\"\"",
+        mutability: Mutability::Mutable,
+        doc: "Password a replica authenticates to its primary with.",
+        get: |c| Value::Str(c.masterauth.clone()),
+        set: |c, v| c.masterauth = string(v),
+    },
+    DirectiveSpec {
+        name: "masteruser",
+        aliases: &[],
+        kind: Kind::String,
+        default: "\"\"",
+        mutability: Mutability::Mutable,
+        doc: "User name a replica authenticates to its primary with (with masterauth).",
+        get: |c| Value::Str(c.masteruser.clone()),
+        set: |c, v| c.masteruser = string(v),
+    },
+    DirectiveSpec {
+        name: "client-output-buffer-limit",
+        aliases: &[],
+        kind: Kind::OutputBufferLimit,
+        default: "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+        mutability: Mutability::Mutable,
+        doc: "Per client class (normal, replica, pubsub): disconnect a client whose pending output exceeds <hard> bytes, or stays above <soft> bytes for <seconds>; 0 disables a limit.",
+        get: |c| Value::Str(c.client_output_buffer_limit.clone()),
+        set: |c, v| c.client_output_buffer_limit = merge_obuf(&c.client_output_buffer_limit, &string(v)),
+    },
+    DirectiveSpec {
         name: "save",
         aliases: &[],
         kind: Kind::Save,
@@ -338,6 +371,46 @@ static TABLE: &[DirectiveSpec] = &[
         set: |c, v| c.maxmemory_policy = MaxmemoryPolicy::from_index(index(v)),
     },
     DirectiveSpec {
+        name: "maxmemory-samples",
+        aliases: &[],
+        kind: Kind::Int { min: 1, max: 64 },
+        default: "5",
+        mutability: Mutability::Mutable,
+        doc: "Keys sampled per eviction round; more is closer to true LRU/LFU, and costs more CPU.",
+        get: |c| Value::Int(i64::from(c.maxmemory_samples)),
+        set: |c, v| c.maxmemory_samples = to_u32(int(v)),
+    },
+    DirectiveSpec {
+        name: "maxmemory-eviction-tenacity",
+        aliases: &[],
+        kind: Kind::Int { min: 0, max: 100 },
+        default: "10",
+        mutability: Mutability::Mutable,
+        doc: "How long one command may spend evicting before the rest is left to the background, 0..100.",
+        get: |c| Value::Int(i64::from(c.maxmemory_eviction_tenacity)),
+        set: |c, v| c.maxmemory_eviction_tenacity = to_u32(int(v)),
+    },
+    DirectiveSpec {
+        name: "lfu-log-factor",
+        aliases: &[],
+        kind: Kind::Int { min: 0, max: 2147483647 },
+        default: "10",
+        mutability: Mutability::Mutable,
+        doc: "LFU counter growth: the higher, the more accesses each increment takes.",
+        get: |c| Value::Int(i64::from(c.lfu_log_factor)),
+        set: |c, v| c.lfu_log_factor = to_u32(int(v)),
+    },
+    DirectiveSpec {
+        name: "lfu-decay-time",
+        aliases: &[],
+        kind: Kind::Int { min: 0, max: 2147483647 },
+        default: "1",
+        mutability: Mutability::Mutable,
+        doc: "Minutes an idle key's LFU counter waits per decrement (0: never decays).",
+        get: |c| Value::Int(i64::from(c.lfu_decay_time)),
+        set: |c, v| c.lfu_decay_time = to_u32(int(v)),
+    },
+    DirectiveSpec {
         name: "active-expire-effort",
         aliases: &[],
         kind: Kind::Int { min: 1, max: 10 },
@@ -356,6 +429,76 @@ static TABLE: &[DirectiveSpec] = &[
         doc: "Accepted for compatibility and ignored.",
         get: |c| Value::Int(i64::from(c.io_threads)),
         set: |c, v| c.io_threads = to_u32(int(v)),
+    },
+    DirectiveSpec {
+        name: "zset-max-listpack-entries",
+        aliases: &["zset-max-ziplist-entries"],
+        kind: Kind::Int { min: 0, max: i64::MAX },
+        default: "128",
+        mutability: Mutability::Mutable,
+        doc: "A sorted set with more members than this leaves the compact listpack encoding.",
+        get: |c| Value::Int(i64::try_from(c.zset_max_listpack_entries).unwrap_or(i64::MAX)),
+        set: |c, v| c.zset_max_listpack_entries = to_u64(int(v)),
+    },
+    DirectiveSpec {
+        name: "zset-max-listpack-value",
+        aliases: &["zset-max-ziplist-value"],
+        kind: Kind::Memory { min: 0, max: LLMAX },
+        default: "64",
+        mutability: Mutability::Mutable,
+        doc: "A sorted set with a member longer than this (bytes) leaves the compact listpack encoding.",
+        get: |c| Value::Mem(c.zset_max_listpack_value),
+        set: |c, v| c.zset_max_listpack_value = mem(v),
+    },
+    DirectiveSpec {
+        name: "hash-max-listpack-entries",
+        aliases: &["hash-max-ziplist-entries"],
+        kind: Kind::Int { min: 0, max: i64::MAX },
+        default: "512",
+        mutability: Mutability::Mutable,
+        doc: "A hash with more fields than this leaves the compact listpack encoding.",
+        get: |c| Value::Int(i64::try_from(c.hash_max_listpack_entries).unwrap_or(i64::MAX)),
+        set: |c, v| c.hash_max_listpack_entries = to_u64(int(v)),
+    },
+    DirectiveSpec {
+        name: "hash-max-listpack-value",
+        aliases: &["hash-max-ziplist-value"],
+        kind: Kind::Memory { min: 0, max: LLMAX },
+        default: "64",
+        mutability: Mutability::Mutable,
+        doc: "A hash with a field or value longer than this (bytes) leaves the compact listpack encoding.",
+        get: |c| Value::Mem(c.hash_max_listpack_value),
+        set: |c, v| c.hash_max_listpack_value = mem(v),
+    },
+    DirectiveSpec {
+        name: "set-max-intset-entries",
+        aliases: &[],
+        kind: Kind::Int { min: 0, max: i64::MAX },
+        default: "512",
+        mutability: Mutability::Mutable,
+        doc: "A set of integers with more members than this leaves the compact intset encoding.",
+        get: |c| Value::Int(i64::try_from(c.set_max_intset_entries).unwrap_or(i64::MAX)),
+        set: |c, v| c.set_max_intset_entries = to_u64(int(v)),
+    },
+    DirectiveSpec {
+        name: "list-max-listpack-size",
+        aliases: &["list-max-ziplist-size"],
+        kind: Kind::Int { min: i32::MIN as i64, max: I32MAX },
+        default: "-2",
+        mutability: Mutability::Mutable,
+        doc: "Size of a list node: -1..-5 mean at most 4, 8, 16, 32 or 64 KB; a positive value is a count of elements. Applies to lists created afterwards.",
+        get: |c| Value::Int(c.list_max_listpack_size),
+        set: |c, v| c.list_max_listpack_size = int(v),
+    },
+    DirectiveSpec {
+        name: "list-compress-depth",
+        aliases: &[],
+        kind: Kind::Int { min: 0, max: I32MAX },
+        default: "0",
+        mutability: Mutability::Mutable,
+        doc: "Accepted for compatibility; list nodes are never compressed.",
+        get: |c| Value::Int(c.list_compress_depth),
+        set: |c, v| c.list_compress_depth = int(v),
     },
 ];
 
@@ -398,6 +541,7 @@ impl DirectiveSpec {
                 }
             }
             Kind::Save => parse_save(args),
+            Kind::OutputBufferLimit => parse_obuf(args),
             _ => match args {
                 [one] => self.parse_one(one),
                 _ => Err(Reason::WrongArgs),
@@ -443,7 +587,7 @@ impl DirectiveSpec {
                 .map(Value::Enum)
                 .ok_or(Reason::NotOneOf(names)),
             Kind::String | Kind::Dir => Ok(Value::Str(arg.to_string())),
-            Kind::Bind | Kind::Save => self.parse(&[arg.to_string()]),
+            Kind::Bind | Kind::Save | Kind::OutputBufferLimit => self.parse(&[arg.to_string()]),
         }
     }
 
@@ -452,7 +596,7 @@ impl DirectiveSpec {
     pub(crate) fn parse_set_value(&self, value: &[u8]) -> Result<Value, Reason> {
         let text = String::from_utf8_lossy(value);
         match self.kind {
-            Kind::Bind | Kind::Save => {
+            Kind::Bind | Kind::Save | Kind::OutputBufferLimit => {
                 let words: Vec<String> = if text.is_empty() {
                     Vec::new()
                 } else {
@@ -565,4 +709,84 @@ fn parse_save(args: &[String]) -> Result<Value, Reason> {
         out.push(changes.to_string());
     }
     Ok(Value::Str(out.join(" ")))
+}
+
+/// The three client classes of `client-output-buffer-limit`, in the order
+/// CONFIG GET prints them.
+const OBUF_CLASSES: [&str; 3] = ["normal", "slave", "pubsub"];
+
+/// One class's output limits: bytes (0 = none) and seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OutputBufferLimit {
+    pub hard: u64,
+    pub soft: u64,
+    pub soft_seconds: u64,
+}
+
+/// `client-output-buffer-limit` words: groups of four, classes checked,
+/// sizes in bytes. Returned normalized (`class hard soft secs ...`).
+fn parse_obuf(args: &[String]) -> Result<Value, Reason> {
+    let words: Vec<&str> = args.iter().flat_map(|a| a.split_whitespace()).collect();
+    if words.is_empty() || !words.len().is_multiple_of(4) {
+        return Err(Reason::ObufArgs);
+    }
+    let mut out = Vec::new();
+    for g in words.chunks(4) {
+        let class = match g[0].to_ascii_lowercase().as_str() {
+            "normal" => "normal",
+            "slave" | "replica" => "slave",
+            "pubsub" => "pubsub",
+            _ => return Err(Reason::ObufClass),
+        };
+        let hard = parse_memory(g[1].as_bytes()).ok_or(Reason::ObufValue)?;
+        let soft = parse_memory(g[2].as_bytes()).ok_or(Reason::ObufValue)?;
+        let secs = parse_int(g[3].as_bytes())
+            .filter(|s| *s >= 0)
+            .ok_or(Reason::ObufValue)?;
+        out.push(format!("{class} {hard} {soft} {secs}"));
+    }
+    Ok(Value::Str(out.join(" ")))
+}
+
+/// Replaces the classes named in `new` within `old` (both normalized).
+fn merge_obuf(old: &str, new: &str) -> String {
+    let mut limits = parse_obuf_str(old);
+    let words: Vec<&str> = new.split_whitespace().collect();
+    for g in words.chunks(4) {
+        if let (Some(i), [_, h, s, t]) = (OBUF_CLASSES.iter().position(|c| *c == g[0]), g) {
+            limits[i] = OutputBufferLimit {
+                hard: h.parse().unwrap_or(0),
+                soft: s.parse().unwrap_or(0),
+                soft_seconds: t.parse().unwrap_or(0),
+            };
+        }
+    }
+    OBUF_CLASSES
+        .iter()
+        .zip(limits)
+        .map(|(c, l)| format!("{c} {} {} {}", l.hard, l.soft, l.soft_seconds))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn parse_obuf_str(s: &str) -> [OutputBufferLimit; 3] {
+    let mut limits = [OutputBufferLimit::default(); 3];
+    let words: Vec<&str> = s.split_whitespace().collect();
+    for g in words.chunks(4) {
+        if let (Some(i), [_, h, s, t]) = (OBUF_CLASSES.iter().position(|c| *c == g[0]), g) {
+            limits[i] = OutputBufferLimit {
+                hard: h.parse().unwrap_or(0),
+                soft: s.parse().unwrap_or(0),
+                soft_seconds: t.parse().unwrap_or(0),
+            };
+        }
+    }
+    limits
+}
+
+impl Config {
+    /// `client-output-buffer-limit` per class: normal, replica, pubsub.
+    pub fn output_buffer_limits(&self) -> [OutputBufferLimit; 3] {
+        parse_obuf_str(&self.client_output_buffer_limit)
+    }
 }

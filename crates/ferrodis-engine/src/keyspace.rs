@@ -12,6 +12,8 @@ pub struct Keyspace {
     /// A copy of the cycle's statistics after each run, so INFO never waits
     /// for a running cycle.
     expire_stats: parking_lot::Mutex<crate::expire::ExpireStats>,
+    /// maxmemory eviction state (candidate pool).
+    pub(crate) evictor: crate::evict::Evictor,
 }
 
 impl Keyspace {
@@ -20,6 +22,7 @@ impl Keyspace {
             dbs: (0..databases.max(1)).map(|_| Db::new()).collect(),
             expire_cycle: parking_lot::Mutex::new(crate::expire::ExpireCycle::new()),
             expire_stats: parking_lot::Mutex::new(Default::default()),
+            evictor: Default::default(),
         }
     }
 

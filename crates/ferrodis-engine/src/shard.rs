@@ -14,7 +14,7 @@ type Map = DenseMap<Entry>;
 ///
 /// Invariants: `expire_at` is an absolute Unix time in milliseconds, or 0
 /// for no expiry; a key whose `expire_at` is not in the future is logically
-/// absent. `access` is the LRU clock (seconds) of the last access.
+/// absent. `access` is the LRU clock or LFU counter (see `access`).
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub value: Value,
@@ -32,7 +32,7 @@ impl Entry {
         Entry {
             value,
             expire_at,
-            access: lru_clock(crate::clock::now_ms()),
+            access: crate::access::initial(crate::clock::now_ms()),
         }
     }
 
@@ -41,10 +41,7 @@ impl Entry {
     }
 }
 
-/// The LRU clock for a time in milliseconds: seconds, wrapping at 2^32.
-pub fn lru_clock(now_ms: u64) -> u32 {
-    (now_ms / 1000) as u32
-}
+pub use crate::access::lru_clock;
 
 /// The keys of one database that hash to one lock.
 ///
@@ -60,6 +57,14 @@ pub struct Shard {
     /// Next position of the active-expiry walk over `ttl_keys`.
     expire_cursor: usize,
     expired: u64,
+    evicted: u64,
+}
+
+/// Why the server itself deleted a key.
+#[derive(Debug, Clone, Copy)]
+enum Removal {
+    Expired,
+    Evicted,
 }
 
 /// What one step of the active-expiry walk saw.
@@ -99,10 +104,52 @@ impl Shard {
     fn expire_if_needed(&mut self, key: &[u8], now_ms: u64) -> bool {
         let expired = matches!(self.map.get(key), Some(e) if e.is_expired(now_ms));
         if expired {
-            self.remove(key);
-            self.expired += 1;
+            self.delete_by_server(key, Removal::Expired);
         }
         expired
+    }
+
+    /// The single path for keys the server deletes on its own (expiry and
+    /// eviction): counts them, and is where their DEL will be propagated
+    /// to replicas and the AOF.
+    fn delete_by_server(&mut self, key: &[u8], why: Removal) -> bool {
+        let removed = self.remove(key).is_some();
+        if removed {
+            match why {
+                Removal::Expired => self.expired += 1,
+                Removal::Evicted => self.evicted += 1,
+            }
+        }
+        removed
+    }
+
+    /// Evicts `key` (maxmemory); false if it is gone already.
+    pub fn evict(&mut self, key: &[u8]) -> bool {
+        self.delete_by_server(key, Removal::Evicted)
+    }
+
+    /// Keys evicted from this shard since it was created.
+    pub fn evicted_total(&self) -> u64 {
+        self.evicted
+    }
+
+    /// A random entry for the eviction sampler: from all keys, or only
+    /// from keys with a TTL (`volatile`).
+    pub fn sample(&self, volatile: bool, rng: &mut impl Rng) -> Option<(&SmallBytes, &Entry)> {
+        if volatile {
+            if self.ttl_keys.is_empty() {
+                return None;
+            }
+            let k = self
+                .ttl_keys
+                .get_index(rng.gen_range(0..self.ttl_keys.len()))?;
+            self.map.get(k).map(|e| (k, e))
+        } else {
+            if self.map.is_empty() {
+                return None;
+            }
+            self.map.get_index(rng.gen_range(0..self.map.len()))
+        }
     }
 
     /// The live entry under `key`, deleting it first if it has expired, and
@@ -115,7 +162,7 @@ impl Shard {
     pub fn get_mut(&mut self, key: &[u8], now_ms: u64) -> Option<&mut Entry> {
         self.expire_if_needed(key, now_ms);
         let e = self.map.get_mut(key)?;
-        e.access = lru_clock(now_ms);
+        e.access = crate::access::touched(e.access, now_ms);
         Some(e)
     }
 
@@ -190,9 +237,10 @@ impl Shard {
     /// Moves all contents out, leaving the shard empty (the expiry counter
     /// stays with the shard).
     pub fn take(&mut self) -> Shard {
-        let expired = self.expired;
+        let (expired, evicted) = (self.expired, self.evicted);
         let out = std::mem::take(self);
         self.expired = expired;
+        self.evicted = evicted;
         out
     }
 

@@ -1,5 +1,9 @@
 //! Typed values. One enum, so a type check (WRONGTYPE) is a single match.
 
+use crate::hash::HashValue;
+use crate::list::ListValue;
+use crate::set::SetValue;
+use crate::zset::ZSetValue;
 
 /// The longest string Redis stores as "embstr".
 pub const EMBSTR_MAX: usize = 44;
@@ -195,6 +199,10 @@ impl StrValue {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
     Str(StrValue),
+    List(Box<ListValue>),
+    Hash(HashValue),
+    Set(SetValue),
+    ZSet(ZSetValue),
 }
 
 impl Value {
@@ -208,6 +216,10 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Str(_) => "string",
+            Value::List(_) => "list",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
         }
     }
 
@@ -215,6 +227,11 @@ impl Value {
     pub fn encoding(&self) -> &'static str {
         match self {
             Value::Str(s) => s.encoding(),
+            // Redis 7.0 reports every list as a quicklist.
+            Value::List(_) => "quicklist",
+            Value::Hash(h) => h.encoding(),
+            Value::Set(s) => s.encoding(),
+            Value::ZSet(z) => z.encoding(),
         }
     }
 }
@@ -222,6 +239,11 @@ impl Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn value_stays_small() {
+        assert!(std::mem::size_of::<Value>() <= 32);
+    }
 
     #[test]
     fn encodings_follow_redis() {

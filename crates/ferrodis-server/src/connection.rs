@@ -5,16 +5,18 @@
 //! locked only inside the handler, never across an await), and writes the
 //! replies of the whole batch with one write.
 
-use std::net::SocketAddr;
+use std::collections::VecDeque;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use ferrodis_commands::auth::auth_required;
 use ferrodis_commands::blocking::{write_timeout_reply, BlockRequest};
 use ferrodis_commands::error::CommandError;
 use ferrodis_commands::{execute, After, Client, ClientShared, ServerState, ShutdownMode};
+use ferrodis_config::table::OutputBufferLimit;
 use ferrodis_protocol::{ParseLimits, RequestParser};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -33,6 +35,8 @@ struct Limits {
     parse: ParseLimits,
     query_buffer_limit: usize,
     timeout: Option<Duration>,
+    /// `client-output-buffer-limit` per class (normal, replica, pubsub).
+    output: [OutputBufferLimit; 3],
 }
 
 impl Limits {
@@ -47,6 +51,7 @@ impl Limits {
             },
             query_buffer_limit: cfg.client_query_buffer_limit as usize,
             timeout: (cfg.timeout > 0).then(|| Duration::from_secs(cfg.timeout)),
+            output: cfg.output_buffer_limits(),
         }
     }
 
@@ -84,6 +89,169 @@ fn raw_fd(_stream: &TcpStream) -> i64 {
     -1
 }
 
+/// The text protected mode answers a non-loopback client with.
+const PROTECTED_MODE_DENIED: &[u8] = b"-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
+
+/// Whether protected mode refuses a client from `ip`: protected mode is
+/// on, the default user needs no password, and the peer is not exactly
+/// 127.0.0.1 or ::1 (Redis 7.0 treats other 127/8 addresses as remote;
+/// `bind` does not matter).
+pub fn protected_mode_refuses(protected_mode: bool, default_nopass: bool, ip: IpAddr) -> bool {
+    if !protected_mode || !default_nopass {
+        return false;
+    }
+    let local = match ip {
+        IpAddr::V4(v4) => v4 == Ipv4Addr::LOCALHOST,
+        IpAddr::V6(v6) => {
+            v6 == Ipv6Addr::LOCALHOST || v6.to_ipv4_mapped() == Some(Ipv4Addr::LOCALHOST)
+        }
+    };
+    !local
+}
+
+/// With no output limit configured for its class, a client that does not
+/// read its replies stops being read from once this much output is
+/// pending (TCP backpressure), so memory stays bounded.
+const BACKPRESSURE: usize = 1 << 20;
+
+/// Replies produced but not yet written to the socket. Redis keeps
+/// executing a client's pipelined requests while its replies wait, and
+/// disconnects it once the pending output crosses its class's
+/// `client-output-buffer-limit`; this queue is what makes that possible
+/// without blocking the task on a write.
+#[derive(Default)]
+struct Output {
+    chunks: VecDeque<Bytes>,
+    /// Bytes of the front chunk already written.
+    front_written: usize,
+    pending: usize,
+    /// When the pending output first went over the soft limit.
+    soft_since: Option<tokio::time::Instant>,
+}
+
+impl Output {
+    /// Moves the reply buffer's contents to the queue.
+    fn push(&mut self, client: &mut Client) {
+        if !client.reply.is_empty() {
+            let b = client.reply.take_bytes();
+            self.pending += b.len();
+            self.chunks.push_back(b);
+        }
+    }
+
+    /// Queues the client's replies and writes what the socket takes
+    /// without waiting. With nothing queued before, the replies are
+    /// written straight from the reply buffer (no copy, no allocation).
+    fn send(
+        &mut self,
+        client: &mut Client,
+        stream: &TcpStream,
+        srv: &ServerState,
+    ) -> std::io::Result<()> {
+        if self.pending > 0 || client.reply.is_empty() {
+            self.push(client);
+            return self.drain(stream, srv);
+        }
+        let len = client.reply.len();
+        let mut off = 0;
+        while off < len {
+            match stream.try_write(&client.reply.as_slice()[off..]) {
+                Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+                Ok(n) => off += n,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        srv.stats
+            .net_output_bytes
+            .fetch_add(off as u64, Ordering::Relaxed);
+        if off == len {
+            client.reply.clear();
+        } else {
+            let rest = client.reply.take_bytes().slice(off..);
+            self.pending += rest.len();
+            self.chunks.push_back(rest);
+        }
+        Ok(())
+    }
+
+    /// Writes what the socket takes without waiting.
+    fn drain(&mut self, stream: &TcpStream, srv: &ServerState) -> std::io::Result<()> {
+        while let Some(front) = self.chunks.front() {
+            match stream.try_write(&front[self.front_written..]) {
+                Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+                Ok(n) => {
+                    self.front_written += n;
+                    self.pending -= n;
+                    srv.stats
+                        .net_output_bytes
+                        .fetch_add(n as u64, Ordering::Relaxed);
+                    if self.front_written == front.len() {
+                        self.chunks.pop_front();
+                        self.front_written = 0;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes everything, waiting as needed; false if the socket failed.
+    async fn flush_all(&mut self, stream: &mut TcpStream, srv: &ServerState) -> bool {
+        while let Some(front) = self.chunks.pop_front() {
+            let rest = &front[self.front_written..];
+            if stream.write_all(rest).await.is_err() {
+                return false;
+            }
+            srv.stats
+                .net_output_bytes
+                .fetch_add(rest.len() as u64, Ordering::Relaxed);
+            self.pending -= rest.len();
+            self.front_written = 0;
+        }
+        true
+    }
+
+    /// Redis's check: over the hard limit, or over the soft limit for
+    /// longer than its seconds. `extra` is output not yet queued.
+    fn over_limit(&mut self, lim: &OutputBufferLimit, extra: usize) -> bool {
+        let used = (self.pending + extra) as u64;
+        if lim.hard > 0 && used >= lim.hard {
+            return true;
+        }
+        if lim.soft > 0 && used >= lim.soft {
+            let now = tokio::time::Instant::now();
+            match self.soft_since {
+                None => self.soft_since = Some(now),
+                Some(t) => return now.duration_since(t).as_secs() > lim.soft_seconds,
+            }
+        } else {
+            self.soft_since = None;
+        }
+        false
+    }
+
+    /// When a soft-limit breach would turn into a disconnection.
+    fn soft_deadline(&self, lim: &OutputBufferLimit) -> Option<tokio::time::Instant> {
+        self.soft_since
+            .map(|t| t + Duration::from_secs(lim.soft_seconds) + Duration::from_millis(1001))
+    }
+
+    /// Whether to stop reading requests until some output drains.
+    fn backpressured(&self, lim: &OutputBufferLimit) -> bool {
+        let cap = if lim.hard > 0 {
+            lim.hard as usize
+        } else {
+            (lim.soft as usize).max(BACKPRESSURE)
+        };
+        self.pending >= cap
+    }
+}
+
 /// Serves one client until it disconnects, is killed, or asks to close.
 pub async fn serve(
     mut stream: TcpStream,
@@ -91,7 +259,15 @@ pub async fn serve(
     srv: Arc<ServerState>,
     shutdown: mpsc::UnboundedSender<ShutdownMode>,
 ) {
-    configure_socket(&stream, srv.config.read().tcp_keepalive);
+    let (keepalive, protected_mode) = {
+        let cfg = srv.config.read();
+        (cfg.tcp_keepalive, cfg.protected_mode)
+    };
+    configure_socket(&stream, keepalive);
+    if protected_mode_refuses(protected_mode, !auth_required(&srv), peer.ip()) {
+        let _ = stream.write_all(PROTECTED_MODE_DENIED).await;
+        return;
+    }
     let wake = Arc::new(Notify::new());
     let waker = wake.clone();
     let shared = Arc::new(ClientShared::new(
@@ -109,9 +285,11 @@ pub async fn serve(
     let mut parser = RequestParser::new();
     let mut buf = BytesMut::with_capacity(READ_CHUNK);
     let mut argv = Vec::with_capacity(8);
-    // After a blocked command completes, requests already buffered behind
-    // it are processed before reading again.
+    let mut out = Output::default();
+    // After a blocked command completes, or once output backpressure
+    // eases, requests already buffered are processed before reading again.
     let mut need_read = true;
+    let mut input_waiting = false;
 
     'conn: loop {
         if need_read {
@@ -119,34 +297,70 @@ pub async fn serve(
             if buf.capacity() - buf.len() < want / 2 {
                 buf.reserve(want);
             }
-            let read = stream.read_buf(&mut buf);
-            let n = tokio::select! {
-                r = read => r,
+            let class = limits.output[client_class(&client)];
+            let can_read = !out.backpressured(&class);
+            let soft_deadline = out.soft_deadline(&class);
+            tokio::select! {
+                r = stream.readable(), if can_read => {
+                    if r.is_err() { break 'conn; }
+                    match stream.try_read_buf(&mut buf) {
+                        Ok(0) => break 'conn,
+                        Ok(n) => {
+                            srv.stats
+                                .net_input_bytes
+                                .fetch_add(n as u64, Ordering::Relaxed);
+                        }
+                        Err(e) if matches!(
+                            e.kind(),
+                            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted
+                        ) => continue 'conn,
+                        Err(_) => break 'conn,
+                    }
+                }
+                r = stream.writable(), if out.pending > 0 => {
+                    if r.is_err() || out.drain(&stream, &srv).is_err() {
+                        break 'conn;
+                    }
+                    shared.omem.store(out.pending, Ordering::Relaxed);
+                    if out.over_limit(&class, 0) {
+                        output_limit_reached(&shared);
+                        break 'conn;
+                    }
+                    if input_waiting && !out.backpressured(&class) {
+                        input_waiting = false;
+                        need_read = false;
+                    }
+                    continue 'conn;
+                }
+                _ = sleep_until(soft_deadline) => {
+                    if out.over_limit(&class, 0) {
+                        output_limit_reached(&shared);
+                        break 'conn;
+                    }
+                    continue 'conn;
+                }
                 _ = wake.notified() => {
                     if shared.killed.load(Ordering::Acquire) { break 'conn; }
                     continue 'conn;
                 }
                 _ = idle(limits.timeout) => break 'conn,
-            };
-            match n {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    srv.stats
-                        .net_input_bytes
-                        .fetch_add(n as u64, Ordering::Relaxed);
-                }
             }
             limits.refresh(&srv);
             shared.touch();
         }
         need_read = true;
 
+        let class = limits.output[client_class(&client)];
         let mut blocked = None;
         loop {
-            limits.parse.authenticated = client.authenticated;
+            limits.parse.authenticated = client.authenticated || !auth_required(&srv);
             match parser.parse(&mut buf, &limits.parse, &mut argv) {
                 Ok(true) => {
                     execute(&srv, &mut client, &argv);
+                    if class.hard > 0 && out.over_limit(&class, client.reply.len()) {
+                        output_limit_reached(&shared);
+                        break 'conn;
+                    }
                     if let Some(req) = client.block.take() {
                         blocked = Some((std::mem::take(&mut argv), req));
                         break;
@@ -154,10 +368,18 @@ pub async fn serve(
                     if client.after != After::Continue {
                         break;
                     }
-                    if client.reply.len() >= REPLY_FLUSH
-                        && !flush(&mut stream, &mut client, &srv).await
-                    {
-                        break 'conn;
+                    if client.reply.len() >= REPLY_FLUSH {
+                        if out.send(&mut client, &stream, &srv).is_err() {
+                            break 'conn;
+                        }
+                        if out.over_limit(&class, 0) {
+                            output_limit_reached(&shared);
+                            break 'conn;
+                        }
+                        if out.backpressured(&class) {
+                            input_waiting = true;
+                            break;
+                        }
                     }
                 }
                 Ok(false) => break,
@@ -184,18 +406,31 @@ pub async fn serve(
             std::mem::take(&mut client.pending_commands),
             Ordering::Relaxed,
         );
-        if !flush(&mut stream, &mut client, &srv).await {
+        if out.send(&mut client, &stream, &srv).is_err() {
+            break;
+        }
+        shared.omem.store(out.pending, Ordering::Relaxed);
+        if out.over_limit(&class, 0) {
+            output_limit_reached(&shared);
             break;
         }
         match client.after {
             After::Continue => {}
-            After::Close => break,
+            After::Close => {
+                out.flush_all(&mut stream, &srv).await;
+                break;
+            }
             After::Shutdown(mode) => {
+                out.flush_all(&mut stream, &srv).await;
                 let _ = shutdown.send(mode);
                 break;
             }
         }
         if let Some((blocked_argv, req)) = blocked {
+            if !out.flush_all(&mut stream, &srv).await {
+                break;
+            }
+            shared.omem.store(0, Ordering::Relaxed);
             let outcome = wait_blocked(
                 &mut stream,
                 &mut buf,
@@ -216,6 +451,21 @@ pub async fn serve(
         .total_commands_processed
         .fetch_add(client.pending_commands, Ordering::Relaxed);
     srv.clients.unregister(shared.id);
+}
+
+/// The `client-output-buffer-limit` class of a client: 0 normal, 1
+/// replica, 2 pub/sub. Replicas and subscribers do not exist yet, so every
+/// client is normal.
+fn client_class(_client: &Client) -> usize {
+    0
+}
+
+fn output_limit_reached(shared: &ClientShared) {
+    tracing::warn!(
+        "Client id={} addr={} closed for overcoming of output buffer limits.",
+        shared.id,
+        shared.addr
+    );
 }
 
 /// Waits while the client is blocked: until its command can be served (it
@@ -258,8 +508,16 @@ async fn wait_blocked(
                     }
                     _ => {}
                 }
-                // A key may be ready: run the command again.
+                // A client that has gone away must not be served: the
+                // element it would take would be lost with the reply.
+                if peer_closed(stream) {
+                    keep = false;
+                    break;
+                }
+                // A key may be ready: run the command again. It was counted
+                // once when it first ran.
                 execute(srv, client, argv);
+                client.pending_commands = client.pending_commands.saturating_sub(1);
                 match client.block.take() {
                     Some(again) => req.keys = again.keys,
                     None => break,
@@ -280,6 +538,21 @@ async fn wait_blocked(
     client.shared.blocked.store(false, Ordering::Release);
     srv.blocking.unregister(db, &req.keys, id, &srv.clients);
     keep
+}
+
+/// Whether the peer has closed the connection (or it failed), checked
+/// without waiting and without consuming input. This asks the socket
+/// directly: tokio's cached readiness may not have seen the close yet.
+fn peer_closed(stream: &TcpStream) -> bool {
+    let mut probe = [std::mem::MaybeUninit::<u8>::uninit(); 1];
+    match socket2::SockRef::from(stream).peek(&mut probe) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted
+        ),
+    }
 }
 
 async fn sleep_until(deadline: Option<tokio::time::Instant>) {
@@ -308,5 +581,26 @@ async fn idle(timeout: Option<Duration>) {
     match timeout {
         Some(t) => tokio::time::sleep(t).await,
         None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::protected_mode_refuses;
+
+    #[test]
+    fn protected_mode_decision() {
+        let ip = |s: &str| s.parse().expect("ip");
+        // Off, or a password set: everyone may connect.
+        assert!(!protected_mode_refuses(false, true, ip("10.0.0.1")));
+        assert!(!protected_mode_refuses(true, false, ip("10.0.0.1")));
+        // On without a password: only 127.0.0.1 and ::1 are local.
+        assert!(!protected_mode_refuses(true, true, ip("127.0.0.1")));
+        assert!(!protected_mode_refuses(true, true, ip("::1")));
+        assert!(!protected_mode_refuses(true, true, ip("::ffff:127.0.0.1")));
+        assert!(protected_mode_refuses(true, true, ip("127.0.0.2")));
+        assert!(protected_mode_refuses(true, true, ip("10.0.0.1")));
+        assert!(protected_mode_refuses(true, true, ip("192.168.1.5")));
+        assert!(protected_mode_refuses(true, true, ip("fe80::1")));
     }
 }

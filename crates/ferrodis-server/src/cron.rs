@@ -1,5 +1,5 @@
 //! The cron thread: what Redis does in serverCron, `hz` times a second.
-//! Now: the active expiry cycle (slow each tick, fast ones between ticks
+//! Now: continuing maxmemory eviction, and the active expiry cycle (slow each tick, fast ones between ticks
 //! while needed). It runs on its own OS thread so its CPU budget never
 //! delays a connection task, and it locks one shard at a time.
 
@@ -21,6 +21,10 @@ pub fn spawn(srv: Arc<ServerState>) {
                 (cfg.hz.clamp(1, 500), cfg.active_expire_effort)
             };
             let deadline = Instant::now() + Duration::from_micros(1_000_000 / hz as u64);
+            // Continue an eviction a command left unfinished (time cap).
+            srv.keyspace.refresh_eviction_view();
+            srv.keyspace
+                .perform_evictions(ferrodis_engine::alloc::used_memory);
             srv.keyspace.active_expire(hz, effort, deadline);
             let now = Instant::now();
             if now < deadline {

@@ -21,6 +21,111 @@ pub enum StartError {
     Listen(String),
     #[error("failed to start the runtime: {0}")]
     Runtime(std::io::Error),
+    /// A bad `user` directive.
+    #[error("{0}")]
+    Users(String),
+    #[error("Your current 'ulimit -n' of {current} is not enough for the server to start. Please increase your open file limit to at least {needed}. Exiting.")]
+    FileLimit { current: u64, needed: u64 },
+}
+
+/// File descriptors kept for the server itself beyond one per client
+/// (Redis's reserve: listeners, logs, persistence).
+const RESERVED_FDS: u64 = 32;
+
+/// Raises the soft open-files limit to fit `maxclients`, as Redis does at
+/// start-up, lowering `maxclients` (with Redis's log lines) when the
+/// system will not allow enough.
+#[cfg(unix)]
+#[allow(clippy::unnecessary_cast)] // rlim_t is not u64 everywhere
+fn adjust_open_files_limit(config: &mut Config) -> Result<(), StartError> {
+    let needed = config.maxclients.saturating_add(RESERVED_FDS);
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes the struct we pass it and nothing else.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+        tracing::warn!(
+            "Unable to obtain the current NOFILE limit ({}), assuming 1024 and setting the max clients configuration accordingly.",
+            std::io::Error::last_os_error()
+        );
+        config.maxclients = 1024u64.saturating_sub(RESERVED_FDS).max(1);
+        return Ok(());
+    }
+    let old = lim.rlim_cur as u64;
+    if old >= needed {
+        return Ok(());
+    }
+    // Try the full amount, then step down, never below the old limit.
+    let mut best = needed;
+    let mut last_err = None;
+    while best > old {
+        let want = libc::rlimit {
+            rlim_cur: best as libc::rlim_t,
+            rlim_max: (lim.rlim_max as u64).max(best) as libc::rlim_t,
+        };
+        // SAFETY: setrlimit only reads the struct we pass it.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &want) } == 0 {
+            break;
+        }
+        // Without privileges the hard limit cannot rise: stay under it.
+        let capped = libc::rlimit {
+            rlim_cur: best.min(lim.rlim_max as u64) as libc::rlim_t,
+            rlim_max: lim.rlim_max,
+        };
+        // SAFETY: as above.
+        if best <= lim.rlim_max as u64
+            && unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &capped) } == 0
+        {
+            break;
+        }
+        last_err = Some(std::io::Error::last_os_error());
+        best = best.saturating_sub(16);
+    }
+    let best = best.max(old);
+    if best < needed {
+        let requested = config.maxclients;
+        if best <= RESERVED_FDS {
+            return Err(StartError::FileLimit {
+                current: old,
+                needed,
+            });
+        }
+        config.maxclients = best - RESERVED_FDS;
+        tracing::warn!(
+            "You requested maxclients of {requested} requiring at least {needed} max file descriptors."
+        );
+        if let Some(e) = last_err {
+            tracing::warn!(
+                "Server can't set maximum open files to {needed} because of OS error: {}.",
+                IoText(&e)
+            );
+        }
+        tracing::warn!(
+            "Current maximum open files is {best}. maxclients has been reduced to {} to compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'.",
+            config.maxclients
+        );
+    } else {
+        tracing::info!(
+            "Increased maximum number of open files to {needed} (it was originally set to {old})."
+        );
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn adjust_open_files_limit(_config: &mut Config) -> Result<(), StartError> {
+    Ok(())
+}
+
+/// An OS error as `strerror` words it (without Rust's " (os error N)").
+struct IoText<'a>(&'a std::io::Error);
+
+impl std::fmt::Display for IoText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let t = self.0.to_string();
+        f.write_str(t.split(" (os error").next().unwrap_or(&t))
+    }
 }
 
 fn run_id() -> String {
@@ -46,7 +151,9 @@ pub fn run(config: Config) -> Result<(), StartError> {
     rt.block_on(serve(config))
 }
 
-async fn serve(config: Config) -> Result<(), StartError> {
+async fn serve(mut config: Config) -> Result<(), StartError> {
+    ferrodis_commands::acl::Acl::validate_config(&config).map_err(StartError::Users)?;
+    adjust_open_files_limit(&mut config)?;
     let port = config.port;
     let listeners = listener::bind_all(&config.bind, port).map_err(StartError::Listen)?;
     let info = ServerInfo {
@@ -63,6 +170,7 @@ async fn serve(config: Config) -> Result<(), StartError> {
         tcp_port: AtomicU32::new(port as u32),
         pid: std::process::id(),
     };
+    ferrodis_commands::server::apply_runtime_config(&config);
     let srv = Arc::new(ServerState::new(config, info));
     crate::cron::spawn(srv.clone());
     let (tx, mut rx) = mpsc::unbounded_channel::<ShutdownMode>();

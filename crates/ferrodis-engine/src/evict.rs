@@ -1,0 +1,350 @@
+//! maxmemory eviction, approximated as Redis does: sample a few keys per
+//! database, keep the best candidates seen so far in a pool of 16 shared by
+//! all databases, evict the best, repeat until under the limit.
+//!
+//! Scores (higher is evicted first): LRU, idle seconds; LFU, 255 minus the
+//! decayed counter; TTL, the nearest expiry. Random policies pick a random
+//! key from a round-robin database. volatile-* policies only consider keys
+//! with a TTL; with none, they behave as noeviction.
+//!
+//! One command may evict for a bounded time (maxmemory-eviction-tenacity);
+//! if it is still over the limit then, the command runs anyway and the cron
+//! thread continues, as Redis's eviction timer does.
+
+use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use parking_lot::Mutex;
+use rand::Rng;
+
+use crate::access;
+use crate::clock::now_ms;
+use crate::keyspace::Keyspace;
+use crate::small::SmallBytes;
+
+/// The eight maxmemory policies (the config crate's names map onto these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Policy {
+    NoEviction,
+    AllkeysLru,
+    VolatileLru,
+    AllkeysLfu,
+    VolatileLfu,
+    AllkeysRandom,
+    VolatileRandom,
+    VolatileTtl,
+}
+
+impl Policy {
+    fn from_u8(v: u8) -> Policy {
+        match v {
+            1 => Policy::AllkeysLru,
+            2 => Policy::VolatileLru,
+            3 => Policy::AllkeysLfu,
+            4 => Policy::VolatileLfu,
+            5 => Policy::AllkeysRandom,
+            6 => Policy::VolatileRandom,
+            7 => Policy::VolatileTtl,
+            _ => Policy::NoEviction,
+        }
+    }
+
+    pub fn is_lfu(self) -> bool {
+        matches!(self, Policy::AllkeysLfu | Policy::VolatileLfu)
+    }
+
+    fn volatile(self) -> bool {
+        matches!(
+            self,
+            Policy::VolatileLru
+                | Policy::VolatileLfu
+                | Policy::VolatileRandom
+                | Policy::VolatileTtl
+        )
+    }
+
+    fn random(self) -> bool {
+        matches!(self, Policy::AllkeysRandom | Policy::VolatileRandom)
+    }
+}
+
+static MAXMEMORY: AtomicU64 = AtomicU64::new(0);
+static POLICY: AtomicU8 = AtomicU8::new(0);
+static SAMPLES: AtomicUsize = AtomicUsize::new(5);
+static TENACITY: AtomicUsize = AtomicUsize::new(10);
+
+/// Applies the eviction config (at start-up and on CONFIG SET).
+pub fn configure(maxmemory: u64, policy: Policy, samples: u32, tenacity: u32) {
+    MAXMEMORY.store(maxmemory, Ordering::Relaxed);
+    POLICY.store(policy as u8, Ordering::Relaxed);
+    SAMPLES.store(samples.max(1) as usize, Ordering::Relaxed);
+    TENACITY.store(tenacity as usize, Ordering::Relaxed);
+}
+
+/// The configured limit in bytes (0: none).
+pub fn maxmemory() -> u64 {
+    MAXMEMORY.load(Ordering::Relaxed)
+}
+
+/// How long one call may evict: 50 µs per tenacity step up to 10, then
+/// growing 15% per step, unlimited at 100.
+fn time_limit() -> Option<Duration> {
+    let t = TENACITY.load(Ordering::Relaxed);
+    if t >= 100 {
+        return None;
+    }
+    let us = if t <= 10 {
+        50.0 * t.max(1) as f64
+    } else {
+        500.0 * 1.15f64.powi(t as i32 - 10)
+    };
+    Some(Duration::from_micros(us as u64))
+}
+
+/// The outcome of an eviction attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Under the limit (or no limit).
+    Ok,
+    /// Still over, but out of time: the caller may proceed.
+    Running,
+    /// Still over and nothing can be evicted.
+    Fail,
+}
+
+const POOL_SIZE: usize = 16;
+
+struct Candidate {
+    score: u64,
+    db: usize,
+    key: SmallBytes,
+}
+
+/// Eviction state kept across calls: the candidate pool and the random
+/// policies' database cursor.
+#[derive(Default)]
+pub struct Evictor {
+    pool: Mutex<Vec<Candidate>>,
+    next_db: AtomicUsize,
+    /// Bit i: database i had keys (resp. keys with a TTL) at the last
+    /// refresh. Sampling skips the others instead of locking their shards
+    /// on every eviction; the cron thread refreshes it each tick, and an
+    /// eviction call that finds nothing refreshes it at once.
+    nonempty: AtomicU64,
+    volatile_nonempty: AtomicU64,
+}
+
+impl Evictor {
+    /// Recomputes which databases have keys (and keys with a TTL).
+    pub fn refresh(&self, ks: &Keyspace) {
+        let (mut all, mut volatile) = (0u64, 0u64);
+        for i in 0..ks.len().min(64) {
+            let db = ks.db(i);
+            for s in 0..db.shard_count() {
+                let shard = db.lock_shard(s);
+                if !shard.is_empty() {
+                    all |= 1 << i;
+                }
+                if shard.expires() > 0 {
+                    volatile |= 1 << i;
+                }
+            }
+        }
+        self.nonempty.store(all, Ordering::Relaxed);
+        self.volatile_nonempty.store(volatile, Ordering::Relaxed);
+    }
+
+    /// Databases worth sampling for `policy` (all of them past 64).
+    fn candidate_dbs(&self, ks: &Keyspace, policy: Policy) -> Vec<usize> {
+        let mask = if policy.volatile() {
+            self.volatile_nonempty.load(Ordering::Relaxed)
+        } else {
+            self.nonempty.load(Ordering::Relaxed)
+        };
+        (0..ks.len())
+            .filter(|&i| i >= 64 || mask & (1 << i) != 0)
+            .collect()
+    }
+
+    fn score(policy: Policy, access: u32, expire_at: u64, now: u64) -> u64 {
+        match policy {
+            Policy::AllkeysLfu | Policy::VolatileLfu => {
+                255 - u64::from(access::lfu_decayed(access, now))
+            }
+            Policy::VolatileTtl => u64::MAX - expire_at,
+            _ => u64::from(access::idle_secs(access, now)),
+        }
+    }
+
+    /// Samples every candidate database into the pool.
+    fn populate(&self, ks: &Keyspace, dbs: &[usize], policy: Policy, rng: &mut impl Rng) {
+        let samples = SAMPLES.load(Ordering::Relaxed);
+        let now = now_ms();
+        let mut found = Vec::with_capacity(samples);
+        for &db_idx in dbs {
+            let db = ks.db(db_idx);
+            let shards = db.shard_count();
+            found.clear();
+            // Up to `samples` keys from random shards (empty ones are
+            // retried a bounded number of times).
+            for _ in 0..samples * 3 {
+                if found.len() >= samples {
+                    break;
+                }
+                let shard = db.lock_shard(rng.gen_range(0..shards));
+                if let Some((k, e)) = shard.sample(policy.volatile(), rng) {
+                    found.push(Candidate {
+                        score: Evictor::score(policy, e.access, e.expire_at, now),
+                        db: db_idx,
+                        key: k.clone(),
+                    });
+                }
+            }
+            let mut pool = self.pool.lock();
+            for c in found.drain(..) {
+                if pool.iter().any(|p| p.db == c.db && p.key == c.key) {
+                    continue;
+                }
+                // Keep the pool sorted ascending; the best is last.
+                let pos = pool.partition_point(|p| p.score <= c.score);
+                if pool.len() < POOL_SIZE {
+                    pool.insert(pos, c);
+                } else if pos > 0 {
+                    pool.remove(0);
+                    pool.insert(pos - 1, c);
+                }
+            }
+        }
+    }
+
+    /// Evicts one key; false if none could be.
+    fn evict_one(&self, ks: &Keyspace, policy: Policy, rng: &mut impl Rng) -> bool {
+        for attempt in 0..2 {
+            if attempt == 1 {
+                // Nothing found with the cached view: it may be stale.
+                self.refresh(ks);
+            }
+            let dbs = self.candidate_dbs(ks, policy);
+            if dbs.is_empty() {
+                continue;
+            }
+            let evicted = if policy.random() {
+                self.evict_random(ks, &dbs, policy, rng)
+            } else {
+                self.evict_from_pool(ks, &dbs, policy, rng)
+            };
+            if evicted {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// A random key of a round-robin database (allkeys-/volatile-random).
+    fn evict_random(
+        &self,
+        ks: &Keyspace,
+        dbs: &[usize],
+        policy: Policy,
+        rng: &mut impl Rng,
+    ) -> bool {
+        let start = self.next_db.fetch_add(1, Ordering::Relaxed);
+        for i in 0..dbs.len() {
+            let db = ks.db(dbs[(start + i) % dbs.len()]);
+            let shards = db.shard_count();
+            let first = rng.gen_range(0..shards);
+            for s in 0..shards {
+                let mut shard = db.lock_shard((first + s) % shards);
+                let key = shard.sample(policy.volatile(), rng).map(|(k, _)| k.clone());
+                if let Some(k) = key {
+                    if shard.evict(&k) {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// The best candidate of the pool, refilled by sampling (LRU, LFU, TTL).
+    fn evict_from_pool(
+        &self,
+        ks: &Keyspace,
+        dbs: &[usize],
+        policy: Policy,
+        rng: &mut impl Rng,
+    ) -> bool {
+        for _ in 0..3 {
+            self.populate(ks, dbs, policy, rng);
+            loop {
+                let Some(c) = self.pool.lock().pop() else {
+                    break;
+                };
+                // The candidate may be gone (deleted, expired) by now.
+                let evicted = {
+                    let mut shard = ks.db(c.db).lock(&c.key);
+                    let ok = !policy.volatile()
+                        || shard.peek(&c.key, 0).is_some_and(|e| e.expire_at != 0);
+                    ok && shard.evict(&c.key)
+                };
+                if evicted {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+}
+
+impl Keyspace {
+    /// Evicts until `used()` is under maxmemory, within the time budget.
+    pub fn perform_evictions(&self, used: impl Fn() -> u64) -> Outcome {
+        let max = maxmemory();
+        if max == 0 || used() <= max {
+            return Outcome::Ok;
+        }
+        let policy = Policy::from_u8(POLICY.load(Ordering::Relaxed));
+        if policy == Policy::NoEviction {
+            return Outcome::Fail;
+        }
+        let start = Instant::now();
+        let limit = time_limit();
+        let mut rng = rand::thread_rng();
+        let mut n = 0u32;
+        while used() > max {
+            if !self.evictor.evict_one(self, policy, &mut rng) {
+                return Outcome::Fail;
+            }
+            n += 1;
+            if n.is_multiple_of(16) && limit.is_some_and(|l| start.elapsed() > l) {
+                return if used() > max {
+                    Outcome::Running
+                } else {
+                    Outcome::Ok
+                };
+            }
+        }
+        Outcome::Ok
+    }
+
+    /// Refreshes the eviction sampler's view of which databases have keys
+    /// (the cron thread calls this each tick while maxmemory is set).
+    pub fn refresh_eviction_view(&self) {
+        if maxmemory() > 0 {
+            self.evictor.refresh(self);
+        }
+    }
+
+    /// Keys evicted across all databases.
+    pub fn evicted_keys(&self) -> u64 {
+        (0..self.len())
+            .map(|i| {
+                let db = self.db(i);
+                (0..db.shard_count())
+                    .map(|s| db.lock_shard(s).evicted_total())
+                    .sum::<u64>()
+            })
+            .sum()
+    }
+}
