@@ -233,3 +233,14 @@ fn rss_stays_bounded_under_sustained_writes() {
     assert!(grown < 40 * 1024 * 1024, "RSS grew {grown} bytes");
     let _ = Resp::Null;
 }
+
+#[test]
+fn client_no_evict_replies_like_redis() {
+    crate::diff!(
+        ["CLIENT", "NO-EVICT", "on"],
+        ["CLIENT", "NO-EVICT", "OFF"],
+        ["CLIENT", "NO-EVICT", "maybe"],
+        ["CLIENT", "NO-EVICT"],
+        ["CLIENT", "NO-EVICT", "on", "x"]
+    );
+}

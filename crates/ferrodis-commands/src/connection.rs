@@ -195,6 +195,33 @@ fn client_type_ok(t: &[u8]) -> Result<bool, CommandError> {
     Err(CommandError::UnknownClientType(Lossy::new(t, 128)))
 }
 
+/// CLIENT LIST's flags field: one letter per state, "N" for none.
+fn client_flags(c: &ClientShared) -> &'static str {
+    match (
+        c.blocked.load(Ordering::Relaxed),
+        c.no_evict.load(Ordering::Relaxed),
+    ) {
+        (false, false) => "N",
+        (true, false) => "b",
+        (false, true) => "e",
+        (true, true) => "be",
+    }
+}
+
+/// CLIENT NO-EVICT on|off.
+fn client_no_evict(ctx: &mut Ctx<'_>) -> CmdResult {
+    let on = if eq_ic(&ctx.argv[2], "ON") {
+        true
+    } else if eq_ic(&ctx.argv[2], "OFF") {
+        false
+    } else {
+        return Err(CommandError::Syntax);
+    };
+    ctx.client.shared.no_evict.store(on, Ordering::Relaxed);
+    ctx.reply().ok();
+    Ok(())
+}
+
 /// One CLIENT LIST line (without the trailing newline), fields in Redis
 /// 7.0's order. (CLIENT SETINFO is accepted and stored, but 7.0's line has
 /// no lib-name/lib-ver fields, so they are not shown.)
@@ -220,7 +247,7 @@ pub fn client_line(c: &ClientShared, out: &mut String) {
         String::from_utf8_lossy(&name),
         age,
         idle,
-        if c.blocked.load(Ordering::Relaxed) { "b" } else { "N" },
+        client_flags(c),
         c.db.load(Ordering::Relaxed),
         qbuf,
         16384usize.saturating_sub(qbuf),
@@ -423,6 +450,8 @@ fn client_help(ctx: &mut Ctx<'_>) -> CmdResult {
             "    One line per connection, optionally filtered.",
             "SETINFO LIB-NAME|LIB-VER <value>",
             "    Record the client library's name or version.",
+            "NO-EVICT ON|OFF",
+            "    Exempt this connection from client eviction.",
             "SETNAME <name>",
             "    Name this connection.",
             "UNBLOCK <id> [TIMEOUT|ERROR]",
@@ -433,6 +462,37 @@ fn client_help(ctx: &mut Ctx<'_>) -> CmdResult {
 }
 
 const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "no-evict",
+        handler: Some(client_no_evict),
+        arity: 3,
+        flags: ADMIN | NOSCRIPT | LOADING | STALE,
+        acl: CAT_CONNECTION,
+        group: "connection",
+        since: "7.0.0",
+        summary: "Exempts the connection from client eviction, or not.",
+        complexity: "O(1)",
+        args: &[Arg {
+            name: "enabled",
+            kind: ArgKind::Oneof,
+            args: &[
+                Arg {
+                    name: "on",
+                    kind: ArgKind::PureToken,
+                    token: Some("ON"),
+                    ..Arg::BASE
+                },
+                Arg {
+                    name: "off",
+                    kind: ArgKind::PureToken,
+                    token: Some("OFF"),
+                    ..Arg::BASE
+                },
+            ],
+            ..Arg::BASE
+        }],
+        ..CommandSpec::BASE
+    },
     CommandSpec {
         name: "unblock",
         handler: Some(client_unblock),

@@ -151,6 +151,9 @@ pub struct ClientShared {
     pub killed: AtomicBool,
     /// Whether the client is blocked (CLIENT LIST flag `b`).
     pub blocked: AtomicBool,
+    /// CLIENT NO-EVICT on (CLIENT LIST flag `e`). Client eviction
+    /// (maxmemory-clients) does not exist yet, so it only shows.
+    pub no_evict: AtomicBool,
     /// CLIENT UNBLOCK's request: 0 none, 1 as if timed out, 2 with an error.
     pub unblock: AtomicU8,
     /// Wakes the connection task so it notices `killed`.
@@ -183,6 +186,7 @@ impl ClientShared {
             omem: AtomicUsize::new(0),
             killed: AtomicBool::new(false),
             blocked: AtomicBool::new(false),
+            no_evict: AtomicBool::new(false),
             unblock: AtomicU8::new(0),
             waker,
         }
