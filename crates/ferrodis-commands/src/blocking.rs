@@ -62,40 +62,11 @@ pub fn parse_timeout(arg: &[u8]) -> Result<Option<Duration>, CommandError> {
 }
 
 /// A number in C's `strtod` syntax (decimal, `inf`/`infinity`, or
-/// hexadecimal with an optional binary exponent) as the nearest `f64`; out
-/// of range values become infinities. None for anything else.
+/// hexadecimal with an optional binary exponent) filling the whole
+/// argument; out of range values become infinities.
 fn parse_c_double(b: &[u8]) -> Option<f64> {
-    let s = std::str::from_utf8(b).ok()?;
-    if let Ok(v) = s.parse::<f64>() {
-        return Some(v);
-    }
-    let (neg, body) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let hex = body
-        .strip_prefix("0x")
-        .or_else(|| body.strip_prefix("0X"))?;
-    let (mant, exp) = match hex.find(['p', 'P']) {
-        Some(i) => (&hex[..i], hex[i + 1..].parse::<i64>().ok()?),
-        None => (hex, 0),
-    };
-    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
-    if int.is_empty() && frac.is_empty() {
-        return None;
-    }
-    let mut v = 0f64;
-    for c in int.chars() {
-        v = v * 16.0 + f64::from(c.to_digit(16)?);
-    }
-    let mut scale = 1.0 / 16.0;
-    for c in frac.chars() {
-        v += f64::from(c.to_digit(16)?) * scale;
-        scale /= 16.0;
-    }
-    let v = v * 2f64.powi(exp.clamp(-10_000, 10_000) as i32);
-    Some(if neg { -v } else { v })
+    let (v, n, _) = crate::args::strtod(b);
+    (n > 0 && n == b.len()).then_some(v)
 }
 
 /// Which clients wait on which (database, key), in arrival order.

@@ -102,69 +102,12 @@ fn sort_score(b: &[u8]) -> Option<f64> {
     if s.is_empty() {
         return Some(0.0);
     }
-    let start = s
-        .iter()
-        .position(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))?;
-    let t = std::str::from_utf8(&s[start..]).ok()?;
-    let v = match t.parse::<f64>() {
-        Ok(v) => v,
-        Err(_) => parse_hex_float(t)?,
-    };
-    if v.is_nan() {
+    // strtod skips leading white space; the whole rest must be the number.
+    let (v, n, erange) = crate::args::strtod(s);
+    if n == 0 || n != s.len() || v.is_nan() || erange {
         return None;
-    }
-    let lower = t.trim_start_matches(['+', '-']).to_ascii_lowercase();
-    let literal_inf = lower == "inf" || lower == "infinity";
-    if v.is_infinite() && !literal_inf {
-        return None; // overflow (ERANGE)
-    }
-    if v.abs() < f64::MIN_POSITIVE {
-        // Underflow (ERANGE) unless the number is an exact zero.
-        let digits_nonzero = t
-            .trim_start_matches(['+', '-'])
-            .split(['e', 'E', 'p', 'P'])
-            .next()
-            .unwrap_or("")
-            .trim_start_matches("0x")
-            .trim_start_matches("0X")
-            .bytes()
-            .any(|c| c.is_ascii_alphanumeric() && c != b'0');
-        if digits_nonzero {
-            return None;
-        }
     }
     Some(v)
-}
-
-/// A hexadecimal float (`0x1.8p3`), as strtod reads it.
-fn parse_hex_float(t: &str) -> Option<f64> {
-    let (neg, body) = match t.as_bytes().first()? {
-        b'-' => (true, &t[1..]),
-        b'+' => (false, &t[1..]),
-        _ => (false, t),
-    };
-    let hex = body
-        .strip_prefix("0x")
-        .or_else(|| body.strip_prefix("0X"))?;
-    let (mant, exp) = match hex.find(['p', 'P']) {
-        Some(i) => (&hex[..i], hex[i + 1..].parse::<i64>().ok()?),
-        None => (hex, 0),
-    };
-    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
-    if int.is_empty() && frac.is_empty() {
-        return None;
-    }
-    let mut v = 0f64;
-    for c in int.chars() {
-        v = v * 16.0 + f64::from(c.to_digit(16)?);
-    }
-    let mut scale = 1.0 / 16.0;
-    for c in frac.chars() {
-        v += f64::from(c.to_digit(16)?) * scale;
-        scale /= 16.0;
-    }
-    let v = v * 2f64.powi(exp.clamp(-10_000, 10_000) as i32);
-    Some(if neg { -v } else { v })
 }
 
 /// One element being sorted.
