@@ -11,7 +11,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 
-const SLOTS: usize = 64;
+const SLOTS: usize = 16;
 
 #[repr(align(64))]
 struct Slot(AtomicI64);
