@@ -27,14 +27,7 @@ pub(crate) fn lookup_hash<'s>(
     key: &[u8],
     now: u64,
 ) -> Result<Option<&'s HashValue>, CommandError> {
-    match shard.get(key, now) {
-        None => Ok(None),
-        Some(Entry {
-            value: Value::Hash(h),
-            ..
-        }) => Ok(Some(h)),
-        Some(_) => Err(CommandError::WrongType),
-    }
+    crate::typed::lookup(shard, key, now, Value::as_hash)
 }
 
 /// The live hash under `key` for modification, if any.
@@ -43,14 +36,7 @@ fn lookup_hash_mut<'s>(
     key: &[u8],
     now: u64,
 ) -> Result<Option<&'s mut HashValue>, CommandError> {
-    match shard.get_mut(key, now) {
-        None => Ok(None),
-        Some(Entry {
-            value: Value::Hash(h),
-            ..
-        }) => Ok(Some(h)),
-        Some(_) => Err(CommandError::WrongType),
-    }
+    crate::typed::lookup_mut(shard, key, now, Value::as_hash_mut)
 }
 
 /// The hash under `key`, created empty when absent. The caller must add

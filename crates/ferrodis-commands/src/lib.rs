@@ -8,6 +8,7 @@
 //! - [`context`]: `ServerState` (shared), `Client` (per connection), `Ctx`.
 //! - [`args`]: number parsing with Redis's strictness; option cursor.
 //! - [`keys`]: key extraction from key specs.
+//! - [`typed`]: typed key lookups (absent / value / WRONGTYPE).
 //! - [`error`]: `CommandError`, whose Display is Redis's exact reply.
 //! - [`auth`]: password checks.
 //! - [`blocking`]: clients blocked on keys (BLPOP and friends).
@@ -35,6 +36,7 @@ pub mod sort;
 pub mod spec;
 pub mod string;
 pub mod table;
+pub mod typed;
 pub mod zset;
 
 pub use context::{After, Client, ClientShared, Ctx, ServerInfo, ServerState, ShutdownMode};

@@ -53,14 +53,7 @@ pub(crate) fn lookup_set<'s>(
     key: &[u8],
     now: u64,
 ) -> Result<Option<&'s SetValue>, CommandError> {
-    match shard.get(key, now) {
-        None => Ok(None),
-        Some(Entry {
-            value: Value::Set(s),
-            ..
-        }) => Ok(Some(s)),
-        Some(_) => Err(CommandError::WrongType),
-    }
+    crate::typed::lookup(shard, key, now, Value::as_set)
 }
 
 /// The live set under `key` for modification, if any.
@@ -69,14 +62,7 @@ fn lookup_set_mut<'s>(
     key: &[u8],
     now: u64,
 ) -> Result<Option<&'s mut SetValue>, CommandError> {
-    match shard.get_mut(key, now) {
-        None => Ok(None),
-        Some(Entry {
-            value: Value::Set(s),
-            ..
-        }) => Ok(Some(s)),
-        Some(_) => Err(CommandError::WrongType),
-    }
+    crate::typed::lookup_mut(shard, key, now, Value::as_set_mut)
 }
 
 /// The set under `key`, created (in the encoding Redis picks for a first

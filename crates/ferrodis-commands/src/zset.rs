@@ -38,14 +38,7 @@ fn zset_get<'s>(
     key: &[u8],
     now: u64,
 ) -> Result<Option<&'s ZSetValue>, CommandError> {
-    match shard.get(key, now) {
-        None => Ok(None),
-        Some(Entry {
-            value: Value::ZSet(z),
-            ..
-        }) => Ok(Some(z)),
-        Some(_) => Err(CommandError::WrongType),
-    }
+    crate::typed::lookup(shard, key, now, Value::as_zset)
 }
 
 fn zset_get_mut<'s>(
@@ -53,14 +46,7 @@ fn zset_get_mut<'s>(
     key: &[u8],
     now: u64,
 ) -> Result<Option<&'s mut ZSetValue>, CommandError> {
-    match shard.get_mut(key, now) {
-        None => Ok(None),
-        Some(Entry {
-            value: Value::ZSet(z),
-            ..
-        }) => Ok(Some(z)),
-        Some(_) => Err(CommandError::WrongType),
-    }
+    crate::typed::lookup_mut(shard, key, now, Value::as_zset_mut)
 }
 
 /// The array header for `n` members: flat (member, score) pairs in RESP2,
