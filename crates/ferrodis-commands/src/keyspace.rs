@@ -107,8 +107,8 @@ fn keys(ctx: &mut Ctx<'_>) -> CmdResult {
     let mut n = 0;
     for i in 0..db.shard_count() {
         let shard = db.lock_shard(i);
-        for (k, e) in shard.iter() {
-            if !e.is_expired(now) && (all || glob_match(pattern, k, false)) {
+        for (k, _) in shard.iter() {
+            if !shard.is_expired_key(k, now) && (all || glob_match(pattern, k, false)) {
                 r.bulk(k);
                 n += 1;
             }
@@ -262,9 +262,12 @@ fn rename_generic(ctx: &mut Ctx<'_>, nx: bool) -> CmdResult {
         r.integer(0);
         return Ok(());
     }
-    let entry = g.src().remove(key).ok_or(CommandError::NoSuchKey)?;
+    let (entry, expire_at) = g
+        .src()
+        .remove_with_expire(key)
+        .ok_or(CommandError::NoSuchKey)?;
     // A replaced value is freed after the locks are released.
-    let old = g.dst().insert(newkey, entry);
+    let old = g.dst().insert_with_expire(newkey, entry, expire_at);
     drop(g);
     drop(old);
     if nx {
@@ -322,7 +325,6 @@ fn copy_cmd(ctx: &mut Ctx<'_>) -> CmdResult {
     let copied = match g.src().get(key, now) {
         Some(e) => Entry {
             value: e.value.clone(),
-            expire_at: e.expire_at,
             access: ferrodis_engine::access::initial(now),
         },
         None => {
@@ -334,7 +336,8 @@ fn copy_cmd(ctx: &mut Ctx<'_>) -> CmdResult {
         ctx.client.reply.integer(0);
         return Ok(());
     }
-    let old = g.dst().insert(newkey, copied);
+    let expire_at = g.src().expire_at(key);
+    let old = g.dst().insert_with_expire(newkey, copied, expire_at);
     drop(g);
     drop(old);
     ctx.client.reply.integer(1);
@@ -353,8 +356,8 @@ fn move_cmd(ctx: &mut Ctx<'_>) -> CmdResult {
     let mut g = ctx.srv.keyspace.lock_pair(src_db, key, dst_db, key);
     let moved = g.src().get(key, now).is_some() && !g.dst().contains(key, now);
     if moved {
-        if let Some(entry) = g.src().remove(key) {
-            g.dst().insert(key, entry);
+        if let Some((entry, expire_at)) = g.src().remove_with_expire(key) {
+            g.dst().insert_with_expire(key, entry, expire_at);
         }
     }
     ctx.client.reply.integer(i64::from(moved));
@@ -561,7 +564,11 @@ fn expire_generic(
     }
     let key = &ctx.argv[1];
     let mut shard = db(ctx).lock(key);
-    let reply = match shard.get_mut(key, now).map(|e| e.expire_at) {
+    let current = shard
+        .get_mut(key, now)
+        .is_some()
+        .then(|| shard.expire_at(key));
+    let reply = match current {
         None => 0,
         Some(current) if !cond.allows(current, when) => 0,
         Some(_) if when <= now as i64 => {
@@ -599,14 +606,17 @@ fn pexpireat(ctx: &mut Ctx<'_>) -> CmdResult {
 fn ttl_generic(ctx: &mut Ctx<'_>, ms: bool, absolute: bool) -> CmdResult {
     let key = &ctx.argv[1];
     let now = ctx.now_ms;
-    let v = match db(ctx).lock(key).peek(key, now) {
+    let mut shard = db(ctx).lock(key);
+    let expire_at = shard.peek(key, now).is_some().then(|| shard.expire_at(key));
+    drop(shard);
+    let v = match expire_at {
         None => -2,
-        Some(e) if e.expire_at == 0 => -1,
-        Some(e) => {
+        Some(0) => -1,
+        Some(at) => {
             let t = if absolute {
-                e.expire_at as i64
+                at as i64
             } else {
-                (e.expire_at as i64).saturating_sub(now as i64).max(0)
+                (at as i64).saturating_sub(now as i64).max(0)
             };
             if ms {
                 t
@@ -638,9 +648,7 @@ fn pexpiretime(ctx: &mut Ctx<'_>) -> CmdResult {
 fn persist(ctx: &mut Ctx<'_>) -> CmdResult {
     let key = &ctx.argv[1];
     let mut shard = db(ctx).lock(key);
-    let had = shard
-        .get_mut(key, ctx.now_ms)
-        .is_some_and(|e| e.expire_at != 0);
+    let had = shard.get_mut(key, ctx.now_ms).is_some() && shard.expire_at(key) != 0;
     if had {
         shard.set_expire(key, 0);
     }

@@ -193,9 +193,9 @@ impl Evictor {
                     break;
                 }
                 let shard = db.lock_shard(rng.gen_range(0..shards));
-                if let Some((k, e)) = shard.sample(policy.volatile(), rng) {
+                if let Some((k, e, expire_at)) = shard.sample(policy.volatile(), rng) {
                     found.push(Candidate {
-                        score: Evictor::score(policy, e.access, e.expire_at, now),
+                        score: Evictor::score(policy, e.access, expire_at, now),
                         db: db_idx,
                         key: k.clone(),
                     });
@@ -256,7 +256,9 @@ impl Evictor {
             let first = rng.gen_range(0..shards);
             for s in 0..shards {
                 let mut shard = db.lock_shard((first + s) % shards);
-                let key = shard.sample(policy.volatile(), rng).map(|(k, _)| k.clone());
+                let key = shard
+                    .sample(policy.volatile(), rng)
+                    .map(|(k, _, _)| k.clone());
                 if let Some(k) = key {
                     if shard.evict(&k) {
                         return true;
@@ -284,8 +286,7 @@ impl Evictor {
                 // The candidate may be gone (deleted, expired) by now.
                 let evicted = {
                     let mut shard = ks.db(c.db).lock(&c.key);
-                    let ok = !policy.volatile()
-                        || shard.peek(&c.key, 0).is_some_and(|e| e.expire_at != 0);
+                    let ok = !policy.volatile() || shard.expire_at(&c.key) != 0;
                     ok && shard.evict(&c.key)
                 };
                 if evicted {

@@ -173,13 +173,16 @@ mod tests {
         let past = now_ms() - 1;
         for i in 0..20_000u32 {
             let k = format!("k{i}");
-            ks.db(1)
-                .lock(k.as_bytes())
-                .insert(k.as_bytes(), Entry::with_expire(Value::string(b"v"), past));
+            ks.db(1).lock(k.as_bytes()).insert_with_expire(
+                k.as_bytes(),
+                Entry::new(Value::string(b"v")),
+                past,
+            );
         }
-        ks.db(1).lock(b"keep").insert(
+        ks.db(1).lock(b"keep").insert_with_expire(
             b"keep",
-            Entry::with_expire(Value::string(b"v"), now_ms() + 100_000),
+            Entry::new(Value::string(b"v")),
+            now_ms() + 100_000,
         );
         let mut c = ExpireCycle::new();
         for _ in 0..200 {

@@ -1,6 +1,6 @@
 //! A shard: the keys of one database that hash to one lock.
 
-use indexmap::IndexSet;
+use indexmap::IndexMap;
 use rand::Rng;
 
 use crate::dense::DenseMap;
@@ -10,51 +10,48 @@ use crate::value::Value;
 type Hasher = foldhash::fast::RandomState;
 type Map = DenseMap<Entry>;
 
-/// What a key maps to.
+/// What a key maps to. Its expire time, if any, lives in the shard's TTL
+/// index (as Redis keeps a separate expires dict): most keys have none, and
+/// keeping it out of `Entry` saves 8 bytes on every key.
 ///
-/// Invariants: `expire_at` is an absolute Unix time in milliseconds, or 0
-/// for no expiry; a key whose `expire_at` is not in the future is logically
-/// absent. `access` is the LRU clock or LFU counter (see `access`).
+/// Invariant: `access` is the LRU clock or LFU counter (see `access`).
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub value: Value,
-    pub expire_at: u64,
     pub access: u32,
 }
 
 impl Entry {
     /// A new entry, its access clock stamped now (a new key is not idle).
     pub fn new(value: Value) -> Entry {
-        Entry::with_expire(value, 0)
-    }
-
-    pub fn with_expire(value: Value, expire_at: u64) -> Entry {
         Entry {
             value,
-            expire_at,
             access: crate::access::initial(crate::clock::now_ms()),
         }
-    }
-
-    pub fn is_expired(&self, now_ms: u64) -> bool {
-        self.expire_at != 0 && self.expire_at <= now_ms
     }
 }
 
 pub use crate::access::lru_clock;
 
+/// Whether an expire time (0: none) has passed.
+fn is_past(expire_at: u64, now_ms: u64) -> bool {
+    expire_at != 0 && expire_at <= now_ms
+}
+
 /// The keys of one database that hash to one lock.
 ///
-/// Invariants: `ttl_keys` holds exactly the keys whose entry has
-/// `expire_at != 0`. Entries live in a dense vector (IndexMap), so a
-/// uniformly random key can be drawn in O(1), and SCAN walks positions
-/// downwards (see `scan`). `expired` counts keys removed by expiry.
-/// The dictionary is a `DenseMap` (no stored hash, 4-byte positions).
+/// Invariants: `ttl` holds exactly the keys that have an expire time (an
+/// absolute Unix time in milliseconds, never 0), each of them present in
+/// `map`; a key whose time is not in the future is logically absent.
+/// Entries live in a dense vector (`DenseMap`: no stored hash, 4-byte
+/// positions), so a uniformly random key can be drawn in O(1), and SCAN
+/// walks positions downwards (see `scan`). `expired`/`evicted` count keys
+/// the server removed on its own.
 #[derive(Default)]
 pub struct Shard {
     map: Map,
-    ttl_keys: IndexSet<SmallBytes, Hasher>,
-    /// Next position of the active-expiry walk over `ttl_keys`.
+    ttl: IndexMap<SmallBytes, u64, Hasher>,
+    /// Next position of the active-expiry walk over `ttl`.
     expire_cursor: usize,
     expired: u64,
     evicted: u64,
@@ -91,7 +88,7 @@ impl Shard {
 
     /// Number of keys with a time to live.
     pub fn expires(&self) -> usize {
-        self.ttl_keys.len()
+        self.ttl.len()
     }
 
     /// Keys removed by expiry (lazy or active) since the shard was created.
@@ -99,10 +96,23 @@ impl Shard {
         self.expired
     }
 
+    /// The expire time of `key` (Unix ms), or 0 for none (or no such key).
+    pub fn expire_at(&self, key: &[u8]) -> u64 {
+        if self.ttl.is_empty() {
+            return 0;
+        }
+        self.ttl.get(key).copied().unwrap_or(0)
+    }
+
+    /// Whether `key` has an expire time that has passed.
+    pub fn is_expired_key(&self, key: &[u8], now_ms: u64) -> bool {
+        is_past(self.expire_at(key), now_ms)
+    }
+
     /// Deletes `key` if it has expired. The one place where expiry removes a
     /// key, so that propagation (DEL to replicas and the AOF) hooks in here.
     fn expire_if_needed(&mut self, key: &[u8], now_ms: u64) -> bool {
-        let expired = matches!(self.map.get(key), Some(e) if e.is_expired(now_ms));
+        let expired = self.is_expired_key(key, now_ms);
         if expired {
             self.delete_by_server(key, Removal::Expired);
         }
@@ -133,22 +143,21 @@ impl Shard {
         self.evicted
     }
 
-    /// A random entry for the eviction sampler: from all keys, or only
-    /// from keys with a TTL (`volatile`).
-    pub fn sample(&self, volatile: bool, rng: &mut impl Rng) -> Option<(&SmallBytes, &Entry)> {
+    /// A random entry, with its expire time, for the eviction sampler:
+    /// from all keys, or only from keys with a TTL (`volatile`).
+    pub fn sample(&self, volatile: bool, rng: &mut impl Rng) -> Option<(&SmallBytes, &Entry, u64)> {
         if volatile {
-            if self.ttl_keys.is_empty() {
+            if self.ttl.is_empty() {
                 return None;
             }
-            let k = self
-                .ttl_keys
-                .get_index(rng.gen_range(0..self.ttl_keys.len()))?;
-            self.map.get(k).map(|e| (k, e))
+            let (k, &at) = self.ttl.get_index(rng.gen_range(0..self.ttl.len()))?;
+            self.map.get(k).map(|e| (k, e, at))
         } else {
             if self.map.is_empty() {
                 return None;
             }
-            self.map.get_index(rng.gen_range(0..self.map.len()))
+            let (k, e) = self.map.get_index(rng.gen_range(0..self.map.len()))?;
+            Some((k, e, self.expire_at(k)))
         }
     }
 
@@ -182,9 +191,20 @@ impl Shard {
         self.insert(key, Entry::new(value));
     }
 
-    /// Stores a whole entry, replacing any previous one; returns the old.
+    /// Stores a whole entry with no TTL, replacing any previous entry and
+    /// its TTL; returns the old entry.
     pub fn insert(&mut self, key: &[u8], entry: Entry) -> Option<Entry> {
-        let has_ttl = entry.expire_at != 0;
+        self.insert_with_expire(key, entry, 0)
+    }
+
+    /// Stores a whole entry with an expire time (0: none), replacing any
+    /// previous entry and its TTL; returns the old entry.
+    pub fn insert_with_expire(
+        &mut self,
+        key: &[u8],
+        entry: Entry,
+        expire_at: u64,
+    ) -> Option<Entry> {
         let old = match self.map.get_mut(key) {
             Some(slot) => Some(std::mem::replace(slot, entry)),
             None => {
@@ -192,44 +212,54 @@ impl Shard {
                 None
             }
         };
-        let had_ttl = old.as_ref().is_some_and(|o| o.expire_at != 0);
-        if has_ttl && !had_ttl {
-            self.ttl_keys.insert(SmallBytes::new(key));
-        } else if had_ttl && !has_ttl {
-            self.ttl_keys.swap_remove(key);
-        }
+        self.file_ttl(key, expire_at);
         old
+    }
+
+    /// Files `key`'s expire time in the TTL index (0 removes it).
+    fn file_ttl(&mut self, key: &[u8], expire_at: u64) {
+        if expire_at == 0 {
+            if !self.ttl.is_empty() {
+                self.ttl.swap_remove(key);
+            }
+        } else if let Some(at) = self.ttl.get_mut(key) {
+            *at = expire_at;
+        } else {
+            self.ttl.insert(SmallBytes::new(key), expire_at);
+        }
     }
 
     /// Sets or clears (0) the TTL of an existing key; false if it is absent.
     pub fn set_expire(&mut self, key: &[u8], expire_at: u64) -> bool {
-        let Some(e) = self.map.get_mut(key) else {
+        if !self.map.contains_key(key) {
             return false;
-        };
-        let had = e.expire_at != 0;
-        e.expire_at = expire_at;
-        if expire_at != 0 && !had {
-            self.ttl_keys.insert(SmallBytes::new(key));
-        } else if expire_at == 0 && had {
-            self.ttl_keys.swap_remove(key);
         }
+        self.file_ttl(key, expire_at);
         true
     }
 
-    /// Removes `key` whether or not it has expired.
+    /// Removes `key` (and its TTL) whether or not it has expired.
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
+        self.remove_with_expire(key).map(|(e, _)| e)
+    }
+
+    /// Removes `key`, returning its entry and expire time (0: none), so it
+    /// can move elsewhere with its TTL (RENAME, MOVE).
+    pub fn remove_with_expire(&mut self, key: &[u8]) -> Option<(Entry, u64)> {
         let old = self.map.swap_remove(key)?;
-        if old.expire_at != 0 {
-            self.ttl_keys.swap_remove(key);
-        }
-        Some(old)
+        let at = if self.ttl.is_empty() {
+            0
+        } else {
+            self.ttl.swap_remove(key).unwrap_or(0)
+        };
+        Some((old, at))
     }
 
     /// Removes every key, returning how many there were.
     pub fn clear(&mut self) -> usize {
         let n = self.map.len();
         self.map = Map::default();
-        self.ttl_keys = IndexSet::default();
+        self.ttl = IndexMap::default();
         self.expire_cursor = 0;
         n
     }
@@ -247,7 +277,7 @@ impl Shard {
     /// Swaps contents with another shard (SWAPDB); expiry counters stay.
     pub fn swap_contents(&mut self, other: &mut Shard) {
         std::mem::swap(&mut self.map, &mut other.map);
-        std::mem::swap(&mut self.ttl_keys, &mut other.ttl_keys);
+        std::mem::swap(&mut self.ttl, &mut other.ttl);
         self.expire_cursor = 0;
         other.expire_cursor = 0;
     }
@@ -261,12 +291,10 @@ impl Shard {
     pub fn ttl_stats(&self, now_ms: u64) -> (u128, u64) {
         let mut sum = 0u128;
         let mut n = 0u64;
-        for k in &self.ttl_keys {
-            if let Some(e) = self.map.get(k.as_slice()) {
-                if e.expire_at > now_ms {
-                    sum += (e.expire_at - now_ms) as u128;
-                    n += 1;
-                }
+        for &at in self.ttl.values() {
+            if at > now_ms {
+                sum += (at - now_ms) as u128;
+                n += 1;
             }
         }
         (sum, n)
@@ -281,11 +309,10 @@ impl Shard {
                 return None;
             }
             let i = rng.gen_range(0..self.map.len());
-            let (k, e) = self.map.get_index(i)?;
-            if !e.is_expired(now_ms) {
-                return Some(k.clone());
+            let k = self.map.get_index(i)?.0.clone();
+            if !self.is_expired_key(&k, now_ms) {
+                return Some(k);
             }
-            let k = k.clone();
             self.expire_if_needed(&k, now_ms);
         }
         None
@@ -314,7 +341,7 @@ impl Shard {
         while pos > stop {
             pos -= 1;
             if let Some((k, e)) = self.map.get_index(pos) {
-                if e.is_expired(now_ms) {
+                if self.is_expired_key(k, now_ms) {
                     expired.push(k.clone());
                 } else {
                     out.push((k.clone(), e.value.type_name()));
@@ -331,21 +358,23 @@ impl Shard {
     /// cursor, reclaiming the expired ones (the active expiry cycle).
     pub fn expire_step(&mut self, now_ms: u64, budget: usize) -> ExpireStep {
         let mut step = ExpireStep::default();
-        while step.checked < budget && !self.ttl_keys.is_empty() {
-            if self.expire_cursor >= self.ttl_keys.len() {
+        while step.checked < budget && !self.ttl.is_empty() {
+            if self.expire_cursor >= self.ttl.len() {
                 self.expire_cursor = 0;
             }
-            let Some(k) = self.ttl_keys.get_index(self.expire_cursor).cloned() else {
+            let Some((k, &at)) = self.ttl.get_index(self.expire_cursor) else {
                 break;
             };
             step.checked += 1;
-            if self.expire_if_needed(&k, now_ms) {
-                // The last key moved into this position: check it next.
+            if is_past(at, now_ms) {
+                let k = k.clone();
+                // The last key moves into this position: check it next.
+                self.expire_if_needed(&k, now_ms);
                 step.expired += 1;
             } else {
                 self.expire_cursor += 1;
             }
-            if step.checked >= self.ttl_keys.len() + step.expired && step.expired == 0 {
+            if step.checked >= self.ttl.len() + step.expired && step.expired == 0 {
                 break;
             }
         }
@@ -357,14 +386,14 @@ impl Shard {
 mod tests {
     use super::*;
 
-    fn ttl(v: &[u8], at: u64) -> Entry {
-        Entry::with_expire(Value::string(v), at)
+    fn put_ttl(s: &mut Shard, k: &[u8], v: &[u8], at: u64) {
+        s.insert_with_expire(k, Entry::new(Value::string(v)), at);
     }
 
     #[test]
     fn lazy_expiry_removes_and_counts() {
         let mut s = Shard::new();
-        s.insert(b"a", ttl(b"1", 100));
+        put_ttl(&mut s, b"a", b"1", 100);
         s.set(b"b", Value::string(b"2"));
         assert_eq!(s.expires(), 1);
         assert!(s.get(b"a", 50).is_some());
@@ -377,10 +406,24 @@ mod tests {
     #[test]
     fn overwrite_drops_ttl() {
         let mut s = Shard::new();
-        s.insert(b"a", ttl(b"1", 100));
+        put_ttl(&mut s, b"a", b"1", 100);
         s.set(b"a", Value::string(b"2"));
         assert_eq!(s.expires(), 0);
-        assert_eq!(s.get(b"a", 1000).map(|e| e.expire_at), Some(0));
+        assert_eq!(s.expire_at(b"a"), 0);
+        assert!(s.get(b"a", 1000).is_some());
+    }
+
+    #[test]
+    fn ttl_moves_with_remove_and_insert() {
+        let mut s = Shard::new();
+        put_ttl(&mut s, b"a", b"1", 500);
+        let (e, at) = s.remove_with_expire(b"a").expect("present");
+        assert_eq!((at, s.expires()), (500, 0));
+        s.insert_with_expire(b"b", e, at);
+        assert_eq!(s.expire_at(b"b"), 500);
+        assert!(s.set_expire(b"b", 0));
+        assert_eq!(s.expires(), 0);
+        assert!(!s.set_expire(b"nokey", 5));
     }
 
     #[test]
@@ -388,9 +431,11 @@ mod tests {
         let mut s = Shard::new();
         for i in 0..1000u32 {
             let k = i.to_string();
-            s.insert(
+            put_ttl(
+                &mut s,
                 k.as_bytes(),
-                ttl(b"v", if i % 2 == 0 { 10 } else { 1_000_000 }),
+                b"v",
+                if i % 2 == 0 { 10 } else { 1_000_000 },
             );
         }
         let mut total = 0;

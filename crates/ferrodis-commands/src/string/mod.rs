@@ -245,7 +245,7 @@ fn set_generic(
             if o.get && !is_str(e) {
                 return Err(CommandError::WrongType);
             }
-            (true, e.expire_at)
+            (true, shard.expire_at(key))
         }
         None => (false, 0),
     };
@@ -264,7 +264,7 @@ fn set_generic(
         Expiry::At(t) => t,
         Expiry::None | Expiry::Persist => 0,
     };
-    shard.insert(key, Entry::with_expire(Value::string(val), expire_at));
+    shard.insert_with_expire(key, Entry::new(Value::string(val)), expire_at);
     Ok(true)
 }
 
