@@ -121,6 +121,9 @@ def main():
     ap.add_argument("--ferrodis", default=os.path.join(os.path.dirname(__file__), "..", "target", "release", "ferrodis"))
     ap.add_argument("--redis", default="redis-server")
     a = ap.parse_args()
+    # The servers run in a temporary directory: resolve a relative path now.
+    if os.sep in a.ferrodis:
+        a.ferrodis = os.path.abspath(a.ferrodis)
     ours = run(a.ferrodis, a.policy, a.maxmemory, a.keys, a.ops, a.seed, a.zipf)
     theirs = run(a.redis, a.policy, a.maxmemory, a.keys, a.ops, a.seed, a.zipf)
     print(f"{a.policy:15} maxmemory {a.maxmemory}: hit ratio ferrodis {ours*100:.2f}%  redis {theirs*100:.2f}%  "

@@ -97,6 +97,8 @@ def main():
     ap.add_argument("--ferrodis", default=os.path.join(os.path.dirname(__file__), "..", "target", "release", "ferrodis"))
     ap.add_argument("--redis", default="redis-server")
     a = ap.parse_args()
+    if os.sep in a.ferrodis:
+        a.ferrodis = os.path.abspath(a.ferrodis)
     rows = []
     for name, binary in (("ferrodis", a.ferrodis), ("redis", a.redis)):
         before, after = measure(binary, a.keys, a.value_size)

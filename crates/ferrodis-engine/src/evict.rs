@@ -155,16 +155,14 @@ impl Evictor {
         self.volatile_nonempty.store(volatile, Ordering::Relaxed);
     }
 
-    /// Databases worth sampling for `policy` (all of them past 64).
-    fn candidate_dbs(&self, ks: &Keyspace, policy: Policy) -> Vec<usize> {
-        let mask = if policy.volatile() {
+    /// Bit i set: database i is worth sampling for `policy` (databases
+    /// past 64 are always sampled).
+    fn candidate_mask(&self, policy: Policy) -> u64 {
+        if policy.volatile() {
             self.volatile_nonempty.load(Ordering::Relaxed)
         } else {
             self.nonempty.load(Ordering::Relaxed)
-        };
-        (0..ks.len())
-            .filter(|&i| i >= 64 || mask & (1 << i) != 0)
-            .collect()
+        }
     }
 
     fn score(policy: Policy, access: u32, expire_at: u64, now: u64) -> u64 {
@@ -177,42 +175,61 @@ impl Evictor {
         }
     }
 
-    /// Samples every candidate database into the pool.
-    fn populate(&self, ks: &Keyspace, dbs: &[usize], policy: Policy, rng: &mut impl Rng) {
+    /// Samples every candidate database into the pool. Samples are taken
+    /// without holding the pool lock (shard locks and cache misses would
+    /// stall other workers' evictions), into a small stack buffer, then
+    /// merged under the lock. A key sampled twice may sit in the pool
+    /// twice; evicting it the second time finds it gone and moves on,
+    /// which is cheaper than comparing every candidate with the pool.
+    fn populate(&self, ks: &Keyspace, mask: u64, policy: Policy, rng: &mut impl Rng) {
+        const BUF: usize = 16;
         let samples = SAMPLES.load(Ordering::Relaxed);
         let now = now_ms();
-        let mut found = Vec::with_capacity(samples);
-        for &db_idx in dbs {
+        for db_idx in (0..ks.len()).filter(|&i| i >= 64 || mask & (1 << i) != 0) {
             let db = ks.db(db_idx);
             let shards = db.shard_count();
-            found.clear();
-            // Up to `samples` keys from random shards (empty ones are
-            // retried a bounded number of times).
-            for _ in 0..samples * 3 {
-                if found.len() >= samples {
-                    break;
+            let mut taken = 0;
+            let mut tries = 0;
+            while taken < samples && tries < samples * 3 {
+                let mut buf: [Option<(u64, SmallBytes)>; BUF] = Default::default();
+                let mut n = 0;
+                while n < BUF && taken < samples && tries < samples * 3 {
+                    tries += 1;
+                    let shard = db.lock_shard(rng.gen_range(0..shards));
+                    if let Some((k, e, expire_at)) = shard.sample(policy.volatile(), rng) {
+                        buf[n] =
+                            Some((Evictor::score(policy, e.access, expire_at, now), k.clone()));
+                        n += 1;
+                        taken += 1;
+                    }
                 }
-                let shard = db.lock_shard(rng.gen_range(0..shards));
-                if let Some((k, e, expire_at)) = shard.sample(policy.volatile(), rng) {
-                    found.push(Candidate {
-                        score: Evictor::score(policy, e.access, expire_at, now),
-                        db: db_idx,
-                        key: k.clone(),
-                    });
-                }
-            }
-            let mut pool = self.pool.lock();
-            for c in found.drain(..) {
-                if pool.iter().any(|p| p.db == c.db && p.key == c.key) {
-                    continue;
-                }
-                // Keep the pool sorted ascending; the best is last.
-                let pos = pool.partition_point(|p| p.score <= c.score);
-                if pool.len() < POOL_SIZE {
-                    pool.insert(pos, c);
-                } else if pos > 0 {
-                    pool.remove(0);
-                    pool.insert(pos - 1, c);
+                let mut pool = self.pool.lock();
+                for (score, key) in buf.into_iter().flatten() {
+                    // Keep the pool sorted ascending; the best is last.
+                    let pos = pool.partition_point(|p| p.score <= score);
+                    if pool.len() >= POOL_SIZE {
+                        if pos == 0 {
+                            continue;
+                        }
+                        pool.remove(0);
+                        pool.insert(
+                            pos - 1,
+                            Candidate {
+                                score,
+                                db: db_idx,
+                                key,
+                            },
+                        );
+                    } else {
+                        pool.insert(
+                            pos,
+                            Candidate {
+                                score,
+                                db: db_idx,
+                                key,
+                            },
+                        );
+                    }
                 }
             }
         }
@@ -225,14 +242,14 @@ impl Evictor {
                 // Nothing found with the cached view: it may be stale.
                 self.refresh(ks);
             }
-            let dbs = self.candidate_dbs(ks, policy);
-            if dbs.is_empty() {
+            let mask = self.candidate_mask(policy);
+            if mask == 0 && ks.len() <= 64 {
                 continue;
             }
             let evicted = if policy.random() {
-                self.evict_random(ks, &dbs, policy, rng)
+                self.evict_random(ks, mask, policy, rng)
             } else {
-                self.evict_from_pool(ks, &dbs, policy, rng)
+                self.evict_from_pool(ks, mask, policy, rng)
             };
             if evicted {
                 return true;
@@ -242,16 +259,15 @@ impl Evictor {
     }
 
     /// A random key of a round-robin database (allkeys-/volatile-random).
-    fn evict_random(
-        &self,
-        ks: &Keyspace,
-        dbs: &[usize],
-        policy: Policy,
-        rng: &mut impl Rng,
-    ) -> bool {
+    fn evict_random(&self, ks: &Keyspace, mask: u64, policy: Policy, rng: &mut impl Rng) -> bool {
+        let n = ks.len();
         let start = self.next_db.fetch_add(1, Ordering::Relaxed);
-        for i in 0..dbs.len() {
-            let db = ks.db(dbs[(start + i) % dbs.len()]);
+        for i in 0..n {
+            let idx = (start + i) % n;
+            if idx < 64 && mask & (1 << idx) == 0 {
+                continue;
+            }
+            let db = ks.db(idx);
             let shards = db.shard_count();
             let first = rng.gen_range(0..shards);
             for s in 0..shards {
@@ -273,12 +289,12 @@ impl Evictor {
     fn evict_from_pool(
         &self,
         ks: &Keyspace,
-        dbs: &[usize],
+        mask: u64,
         policy: Policy,
         rng: &mut impl Rng,
     ) -> bool {
         for _ in 0..3 {
-            self.populate(ks, dbs, policy, rng);
+            self.populate(ks, mask, policy, rng);
             loop {
                 let Some(c) = self.pool.lock().pop() else {
                     break;
@@ -309,12 +325,27 @@ impl Keyspace {
         if policy == Policy::NoEviction {
             return Outcome::Fail;
         }
+        // A small non-cryptographic generator per thread: sampling needs
+        // speed, not unpredictability.
+        thread_local! {
+            static RNG: std::cell::RefCell<rand::rngs::SmallRng> =
+                std::cell::RefCell::new(rand::SeedableRng::from_entropy());
+        }
+        RNG.with(|r| self.evict_until_under(&mut r.borrow_mut(), policy, max, &used))
+    }
+
+    fn evict_until_under(
+        &self,
+        rng: &mut rand::rngs::SmallRng,
+        policy: Policy,
+        max: u64,
+        used: &impl Fn() -> u64,
+    ) -> Outcome {
         let start = Instant::now();
         let limit = time_limit();
-        let mut rng = rand::thread_rng();
         let mut n = 0u32;
         while used() > max {
-            if !self.evictor.evict_one(self, policy, &mut rng) {
+            if !self.evictor.evict_one(self, policy, rng) {
                 return Outcome::Fail;
             }
             n += 1;
