@@ -245,3 +245,35 @@ fn client_no_evict_replies_like_redis() {
         ["CLIENT", "NO-EVICT", "on", "x"]
     );
 }
+
+/// MEMORY USAGE's errors and missing-key reply match Redis; the byte counts
+/// themselves are ours (checked for shape: a positive integer that grows
+/// with the value).
+#[test]
+fn memory_usage_errors_like_redis_and_sizes_grow() {
+    crate::diff!(
+        ["MEMORY", "USAGE", "nokey"],
+        ["SET", "k", "v"],
+        ["MEMORY", "USAGE", "k", "SAMPLES", "x"],
+        ["MEMORY", "USAGE", "k", "FOO"],
+        ["MEMORY", "USAGE", "k", "SAMPLES"],
+        ["MEMORY", "USAGE"],
+        ["MEMORY", "NOSUCH"]
+    );
+    if ferrodis_only("memory_usage_errors_like_redis_and_sizes_grow") {
+        return;
+    }
+    let s = Server::start();
+    let mut c = s.raw();
+    c.cmd(&["SET", "small", "x"]);
+    c.cmd(&["SET", "big", &"x".repeat(10_000)]);
+    let small = c.cmd(&["MEMORY", "USAGE", "small"]).int();
+    let big = c.cmd(&["MEMORY", "USAGE", "big", "SAMPLES", "0"]).int();
+    assert!(small > 0 && big > small + 9_000, "small {small}, big {big}");
+    let stats = c.cmd(&["MEMORY", "STATS"]);
+    assert!(stats.get("total.allocated").is_some(), "{stats:?}");
+    assert!(
+        stats.get("keys.count").is_some_and(|v| v.int() == 2),
+        "{stats:?}"
+    );
+}
