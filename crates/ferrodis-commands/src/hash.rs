@@ -348,16 +348,11 @@ fn hscan(ctx: &mut Ctx<'_>) -> CmdResult {
     let h = lookup_hash(&mut shard, key, ctx.now_ms)?;
     let r = &mut ctx.client.reply;
     let Some(h) = h else {
-        r.array(2);
-        r.bulk(b"0");
-        r.array(0);
+        crate::keyspace::reply_empty_scan(r);
         return Ok(());
     };
     let o = parse_scan_options(ctx.argv, 2, false)?;
-    let pos = match o.cursor {
-        0 => usize::MAX,
-        c => usize::try_from(c).unwrap_or(usize::MAX),
-    };
+    let pos = o.start_position();
     let mut found = Vec::new();
     let next = h.scan(pos, o.count, &mut found);
     r.array(2);

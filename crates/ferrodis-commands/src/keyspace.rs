@@ -163,6 +163,15 @@ pub struct ScanOptions<'a> {
 }
 
 impl ScanOptions<'_> {
+    /// The position in a collection a cursor resumes from: cursor 0 starts
+    /// at the top of the downward walk (see `Shard::scan`).
+    pub fn start_position(&self) -> usize {
+        match self.cursor {
+            0 => usize::MAX,
+            c => usize::try_from(c).unwrap_or(usize::MAX),
+        }
+    }
+
     /// Whether a key (of type `type_name`) passes MATCH and TYPE.
     pub fn wants(&self, key: &[u8], type_name: &str) -> bool {
         self.pattern.is_none_or(|p| glob_match(p, key, false))
@@ -170,6 +179,13 @@ impl ScanOptions<'_> {
                 .type_name
                 .is_none_or(|t| t.eq_ignore_ascii_case(type_name.as_bytes()))
     }
+}
+
+/// The reply of HSCAN/SSCAN/ZSCAN on a missing key: cursor 0, no items.
+pub fn reply_empty_scan(r: &mut ferrodis_protocol::ReplyBuf) {
+    r.array(2);
+    r.bulk(b"0");
+    r.array(0);
 }
 
 /// Parses `argv[cursor_at]` as the cursor and the options after it. The

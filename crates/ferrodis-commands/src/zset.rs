@@ -1087,9 +1087,7 @@ fn zscan(ctx: &mut Ctx<'_>) -> CmdResult {
     let mut shard = db.lock(key);
     let r = &mut ctx.client.reply;
     let Some(z) = zset_get(&mut shard, key, ctx.now_ms)? else {
-        r.array(2);
-        r.bulk(b"0");
-        r.array(0);
+        crate::keyspace::reply_empty_scan(r);
         return Ok(());
     };
     let o = parse_scan_options(argv, 2, false)?;
