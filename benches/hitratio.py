@@ -12,31 +12,19 @@ import argparse
 import bisect
 import os
 import random
-import socket
-import subprocess
 import sys
 import tempfile
-import time
+
+from benchlib import enc, start
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
-def enc(*args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
 
 
 class Conn:
-    def __init__(self, port):
-        self.s = socket.create_connection(("127.0.0.1", port))
+    def __init__(self, sock):
+        self.s = sock
         self.buf = b""
 
     def line(self):
@@ -61,20 +49,6 @@ class Conn:
         return l
 
 
-def start(binary, port, d, policy, maxmemory):
-    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--maxmemory", maxmemory, "--maxmemory-policy", policy]
-    p = subprocess.Popen(args, cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            c = Conn(port)
-            c.s.sendall(enc(b"PING"))
-            if c.reply() == b"+PONG":
-                return p, c
-        except OSError:
-            time.sleep(0.05)
-    p.kill()
-    raise RuntimeError(f"{binary} did not start")
 
 
 def run(binary, policy, maxmemory, keys, ops, seed, s_exp):
@@ -86,7 +60,8 @@ def run(binary, policy, maxmemory, keys, ops, seed, s_exp):
         cdf.append(acc)
     value = b"v" * 100
     with tempfile.TemporaryDirectory() as d:
-        proc, c = start(binary, free_port(), d, policy, maxmemory)
+        proc, _, sock = start(binary, d, ["--maxmemory", maxmemory, "--maxmemory-policy", policy])
+        c = Conn(sock)
         try:
             hits = gets = 0
             batch = 100

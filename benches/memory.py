@@ -15,60 +15,22 @@ usage: benches/memory.py [--keys N] [--only NAME] [--ferrodis PATH] [--redis PAT
 import argparse
 import os
 import random
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
+from benchlib import enc, read_lines, rss, start
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
-def rss(pid):
-    with open(f"/proc/{pid}/statm") as f:
-        return int(f.read().split()[1]) * PAGE
 
 
-def enc(*args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
 
 
-def read_lines(sock, n):
-    """Reads until n CRLF-terminated replies arrived (integer replies only)."""
-    got = 0
-    while got < n:
-        data = sock.recv(1 << 20)
-        if not data:
-            raise RuntimeError("server closed the connection")
-        if b"-" in data[:1] or b"\r\n-" in data:
-            raise RuntimeError(f"error reply: {data[:200]!r}")
-        got += data.count(b"\r\n")
 
 
-def start(binary, port, workdir):
-    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    proc = subprocess.Popen(args, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            s = socket.create_connection(("127.0.0.1", port))
-            s.sendall(enc(b"PING"))
-            if s.recv(64).startswith(b"+PONG"):
-                return proc, s
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError(f"{binary} did not start")
+
 
 
 def commands(workload, keys):
@@ -102,7 +64,7 @@ def encoding(sock, key):
 
 def measure(binary, workload, keys):
     with tempfile.TemporaryDirectory() as d:
-        proc, sock = start(binary, free_port(), d)
+        proc, _, sock = start(binary, d)
         try:
             time.sleep(0.3)
             before = rss(proc.pid)

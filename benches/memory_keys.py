@@ -8,61 +8,22 @@ usage: benches/memory_keys.py [--keys N] [--value-size V] [--ferrodis PATH]
 """
 import argparse
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
+from benchlib import enc, read_lines, rss, start
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
-def rss(pid):
-    with open(f"/proc/{pid}/statm") as f:
-        return int(f.read().split()[1]) * PAGE
 
 
-def enc(*args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
 
 
-def read_replies(sock, n, buf=b""):
-    # Counts n complete simple/bulk/integer replies (enough for SET/PING/DBSIZE).
-    got = 0
-    while got < n:
-        data = sock.recv(1 << 20)
-        if not data:
-            raise RuntimeError("server closed the connection")
-        buf += data
-        got += buf.count(b"\r\n")
-        buf = b""
-    return got
 
 
-def start(binary, port, workdir):
-    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    proc = subprocess.Popen(args, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            s = socket.create_connection(("127.0.0.1", port))
-            s.sendall(enc(b"PING"))
-            if s.recv(64).startswith(b"+PONG"):
-                return proc, s
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError(f"{binary} did not start")
+
 
 
 def load(sock, keys, value_size):
@@ -71,13 +32,12 @@ def load(sock, keys, value_size):
     for i in range(0, keys, batch):
         chunk = b"".join(enc(b"SET", b"key:%010d" % k, value) for k in range(i, min(i + batch, keys)))
         sock.sendall(chunk)
-        read_replies(sock, min(batch, keys - i))
+        read_lines(sock, min(batch, keys - i))
 
 
 def measure(binary, keys, value_size):
     with tempfile.TemporaryDirectory() as d:
-        port = free_port()
-        proc, sock = start(binary, port, d)
+        proc, _, sock = start(binary, d)
         try:
             time.sleep(0.3)
             before = rss(proc.pid)
