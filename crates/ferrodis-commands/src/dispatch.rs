@@ -41,8 +41,6 @@ fn run(srv: &ServerState, client: &mut Client, argv: &[Bytes]) -> Result<(), Com
     if !spec.arity_ok(argv.len()) {
         return Err(CommandError::WrongArity(e.full_name.clone()));
     }
-    srv.acl
-        .sync_config(srv.config_epoch.load(Ordering::Acquire), &srv.config);
     if !client.authenticated && spec.flags & NO_AUTH == 0 && srv.acl.auth_required() {
         return Err(CommandError::NoAuth);
     }

@@ -369,8 +369,11 @@ fn config_set(ctx: &mut Ctx<'_>) -> CmdResult {
         .map(|p| (&p[0][..], &p[1][..]))
         .collect();
     ctx.srv.config.write().set_many(&pairs)?;
-    ctx.srv.config_epoch.fetch_add(1, Ordering::Release);
+    let epoch = ctx.srv.config_epoch.fetch_add(1, Ordering::Release) + 1;
     apply_runtime_config(&ctx.srv.config.read());
+    // requirepass is the default user's password: apply it now (start-up
+    // applies the file's value when the ACL is built).
+    ctx.srv.acl.sync_config(epoch, &ctx.srv.config);
     ctx.reply().ok();
     Ok(())
 }
