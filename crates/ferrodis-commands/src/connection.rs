@@ -12,6 +12,15 @@ use crate::spec::*;
 use crate::table::table;
 
 fn ping(ctx: &mut Ctx<'_>) -> CmdResult {
+    // A subscribed RESP2 client gets a push-style pair, as Redis replies.
+    if ctx.client.resp == 2 && ctx.client.subs.active() && ctx.argc() <= 2 {
+        let msg = ctx.argv.get(1).map_or(&b""[..], |m| &m[..]);
+        let r = &mut ctx.client.reply;
+        r.array(2);
+        r.bulk(b"pong");
+        r.bulk(msg);
+        return Ok(());
+    }
     match ctx.argc() {
         1 => ctx.reply().simple(b"PONG"),
         2 => {
@@ -123,6 +132,8 @@ fn quit(ctx: &mut Ctx<'_>) -> CmdResult {
 }
 
 fn reset(ctx: &mut Ctx<'_>) -> CmdResult {
+    crate::multi::discard_transaction(ctx.srv, ctx.client);
+    crate::pubsub::unsubscribe_all(ctx.srv, ctx.client);
     ctx.client.select(0);
     ctx.client.set_resp(2);
     *ctx.client.shared.name.lock() = None;
@@ -184,28 +195,60 @@ fn client_setinfo(ctx: &mut Ctx<'_>) -> CmdResult {
     Ok(())
 }
 
-/// The client types CLIENT LIST / CLIENT KILL filter on. Every client is
-/// "normal" until replication and pub/sub arrive.
-fn client_type_ok(t: &[u8]) -> Result<bool, CommandError> {
-    for known in ["normal", "master", "replica", "slave", "pubsub"] {
+/// Client types as CLIENT LIST / CLIENT KILL TYPE name them.
+const TYPE_NORMAL: u8 = 0;
+const TYPE_MASTER: u8 = 1;
+const TYPE_REPLICA: u8 = 2;
+const TYPE_PUBSUB: u8 = 3;
+
+/// The client type a TYPE filter names. There are no replicas or masters
+/// yet, so those match nobody.
+fn client_type_ok(t: &[u8]) -> Result<u8, CommandError> {
+    for (known, ty) in [
+        ("normal", TYPE_NORMAL),
+        ("master", TYPE_MASTER),
+        ("replica", TYPE_REPLICA),
+        ("slave", TYPE_REPLICA),
+        ("pubsub", TYPE_PUBSUB),
+    ] {
         if eq_ic(t, known) {
-            return Ok(eq_ic(t, "normal"));
+            return Ok(ty);
         }
     }
     Err(CommandError::UnknownClientType(Lossy::new(t, 128)))
 }
 
-/// CLIENT LIST's flags field: one letter per state, "N" for none.
-fn client_flags(c: &ClientShared) -> &'static str {
-    match (
-        c.blocked.load(Ordering::Relaxed),
-        c.no_evict.load(Ordering::Relaxed),
-    ) {
-        (false, false) => "N",
-        (true, false) => "b",
-        (false, true) => "e",
-        (true, true) => "be",
+/// A client's type: pubsub while it has any subscription, else normal.
+fn client_type(c: &ClientShared) -> u8 {
+    if c.pubsub.subscribed() {
+        TYPE_PUBSUB
+    } else {
+        TYPE_NORMAL
     }
+}
+
+/// CLIENT LIST's flags field: one letter per state, "N" for none.
+fn client_flags(c: &ClientShared) -> String {
+    let mut f = String::new();
+    if c.pubsub.subscribed() {
+        f.push('P');
+    }
+    if c.multi_len.load(Ordering::Relaxed) >= 0 {
+        f.push('x');
+    }
+    if c.blocked.load(Ordering::Relaxed) {
+        f.push('b');
+    }
+    if c.cas_dirty.load(Ordering::Relaxed) {
+        f.push('d');
+    }
+    if c.no_evict.load(Ordering::Relaxed) {
+        f.push('e');
+    }
+    if f.is_empty() {
+        f.push('N');
+    }
+    f
 }
 
 /// CLIENT NO-EVICT on|off.
@@ -237,9 +280,10 @@ pub fn client_line(c: &ClientShared, out: &mut String) {
     let qbuf = c.qbuf.load(Ordering::Relaxed);
     let omem = c.omem.load(Ordering::Relaxed);
     let user = c.user.lock().clone();
+    let (sub, psub, ssub) = c.pubsub.counts();
     let _ = write!(
         out,
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll={} omem={} tot-mem={} events=r cmd={} user={} redir=-1 resp={}",
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={sub} psub={psub} ssub={ssub} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll={} omem={} tot-mem={} events=r cmd={} user={} redir=-1 resp={}",
         c.id,
         c.addr,
         c.laddr,
@@ -249,6 +293,7 @@ pub fn client_line(c: &ClientShared, out: &mut String) {
         idle,
         client_flags(c),
         c.db.load(Ordering::Relaxed),
+        c.multi_len.load(Ordering::Relaxed),
         qbuf,
         16384usize.saturating_sub(qbuf),
         usize::from(omem > 0),
@@ -263,10 +308,10 @@ pub fn client_line(c: &ClientShared, out: &mut String) {
 fn client_list(ctx: &mut Ctx<'_>) -> CmdResult {
     let mut cur = ArgCursor::new(ctx.argv, 2);
     let mut ids: Option<Vec<u64>> = None;
-    let mut normal_only = true;
+    let mut want_type = None;
     while let Some(opt) = cur.next_arg() {
         if eq_ic(opt, "TYPE") && cur.remaining() == 1 {
-            normal_only = client_type_ok(cur.value()?)?;
+            want_type = Some(client_type_ok(cur.value()?)?);
         } else if eq_ic(opt, "ID") && cur.remaining() >= 1 {
             let mut v = Vec::new();
             while let Some(a) = cur.next_arg() {
@@ -280,14 +325,14 @@ fn client_list(ctx: &mut Ctx<'_>) -> CmdResult {
         }
     }
     let mut out = String::new();
-    if normal_only {
-        for c in ctx.srv.clients.snapshot() {
-            if ids.as_ref().is_some_and(|ids| !ids.contains(&c.id)) {
-                continue;
-            }
-            client_line(&c, &mut out);
-            out.push('\n');
+    for c in ctx.srv.clients.snapshot() {
+        if ids.as_ref().is_some_and(|ids| !ids.contains(&c.id))
+            || want_type.is_some_and(|t| t != client_type(&c))
+        {
+            continue;
         }
+        client_line(&c, &mut out);
+        out.push('\n');
     }
     ctx.reply().verbatim("txt", out.as_bytes());
     Ok(())
@@ -308,7 +353,7 @@ struct KillFilter<'a> {
     addr: Option<&'a [u8]>,
     laddr: Option<&'a [u8]>,
     user: Option<&'a [u8]>,
-    normal_type: Option<bool>,
+    client_type: Option<u8>,
     skipme: bool,
 }
 
@@ -347,7 +392,7 @@ fn client_kill(ctx: &mut Ctx<'_>) -> CmdResult {
                 _ => return Err(CommandError::ClientIdNotPositive),
             }
         } else if eq_ic(opt, "TYPE") {
-            f.normal_type = Some(client_type_ok(val)?);
+            f.client_type = Some(client_type_ok(val)?);
         } else if eq_ic(opt, "ADDR") {
             f.addr = Some(val);
         } else if eq_ic(opt, "LADDR") {
@@ -375,7 +420,7 @@ fn client_kill(ctx: &mut Ctx<'_>) -> CmdResult {
             && f.addr.is_none_or(|a| a == c.addr.as_bytes())
             && f.laddr.is_none_or(|a| a == c.laddr.as_bytes())
             && f.user.is_none_or(|u| u == c.user.lock().as_ref())
-            && f.normal_type.unwrap_or(true)
+            && f.client_type.is_none_or(|t| t == client_type(&c))
             && !(f.skipme && c.id == me);
         if matches {
             killed += 1;

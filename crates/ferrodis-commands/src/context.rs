@@ -101,6 +101,14 @@ pub struct ServerState {
     pub stats: Stats,
     pub clients: ClientRegistry,
     pub blocking: crate::blocking::BlockingRegistry,
+    /// Channel, pattern and shard-channel subscribers (pubsub.rs).
+    pub pubsub: crate::pubsub::PubSub,
+    /// WATCHed keys (multi.rs).
+    pub watches: crate::multi::Watches,
+    /// Snapshots and their statistics (persistence.rs).
+    pub persist: crate::persistence::PersistState,
+    /// This state's own Arc, for work that outlives a command (BGSAVE).
+    self_ref: std::sync::OnceLock<std::sync::Weak<ServerState>>,
     /// Users and the ACL log (acl.rs).
     pub acl: crate::acl::Acl,
     pub info: ServerInfo,
@@ -109,6 +117,24 @@ pub struct ServerState {
 }
 
 impl ServerState {
+    /// Connects the keyspace's removal hook (expiry, eviction) to the
+    /// server: WATCH now, later notifications and propagation.
+    pub fn install_hooks(self: &Arc<Self>) {
+        let weak = Arc::downgrade(self);
+        let _ = self.self_ref.set(weak.clone());
+        self.keyspace
+            .set_removal_hook(Arc::new(move |db, key, why| {
+                if let Some(srv) = weak.upgrade() {
+                    crate::keyevents::key_removed_by_server(&srv, db, key, why);
+                }
+            }));
+    }
+
+    /// The Arc this state lives in (after `install_hooks`).
+    pub fn arc(&self) -> Option<Arc<ServerState>> {
+        self.self_ref.get().and_then(|w| w.upgrade())
+    }
+
     pub fn new(config: Config, info: ServerInfo) -> ServerState {
         let acl = crate::acl::Acl::new(&config);
         ServerState {
@@ -118,6 +144,10 @@ impl ServerState {
             stats: Stats::default(),
             clients: ClientRegistry::default(),
             blocking: Default::default(),
+            pubsub: Default::default(),
+            watches: Default::default(),
+            persist: crate::persistence::PersistState::new(info.started_unix_ms / 1000),
+            self_ref: std::sync::OnceLock::new(),
             acl,
             info,
             shutting_down: AtomicBool::new(false),
@@ -154,8 +184,14 @@ pub struct ClientShared {
     /// CLIENT NO-EVICT on (CLIENT LIST flag `e`). Client eviction
     /// (maxmemory-clients) does not exist yet, so it only shows.
     pub no_evict: AtomicBool,
+    /// Commands queued in MULTI, -1 outside (CLIENT LIST `multi=`, flag x).
+    pub multi_len: std::sync::atomic::AtomicI64,
+    /// A WATCHed key was touched (CLIENT LIST flag d; EXEC fails).
+    pub cas_dirty: AtomicBool,
     /// CLIENT UNBLOCK's request: 0 none, 1 as if timed out, 2 with an error.
     pub unblock: AtomicU8,
+    /// Pub/Sub messages queued for this client, subscription counts.
+    pub pubsub: crate::pubsub::Mailbox,
     /// Wakes the connection task so it notices `killed`.
     pub waker: Box<dyn Fn() + Send + Sync>,
 }
@@ -188,6 +224,9 @@ impl ClientShared {
             blocked: AtomicBool::new(false),
             no_evict: AtomicBool::new(false),
             unblock: AtomicU8::new(0),
+            multi_len: std::sync::atomic::AtomicI64::new(-1),
+            cas_dirty: AtomicBool::new(false),
+            pubsub: Default::default(),
             waker,
         }
     }
@@ -255,11 +294,20 @@ pub struct Client {
     pub reply: ReplyBuf,
     /// Commands run since the counters were last folded into `Stats`.
     pub pending_commands: u64,
+    /// Successful write commands since the last fold (the save points'
+    /// change count).
+    pub pending_dirty: u64,
     /// Set by a handler that wants to block (see `blocking`).
     pub block: Option<crate::blocking::BlockRequest>,
     /// Blocking is not allowed (inside EXEC or a script): blocking commands
     /// reply as if timed out.
     pub no_block: bool,
+    /// Channels, patterns and shard channels subscribed to (pubsub.rs).
+    pub subs: crate::pubsub::Subscriptions,
+    /// Inside MULTI: the queued transaction.
+    pub multi: Option<Box<crate::multi::MultiState>>,
+    /// WATCHed keys, if any.
+    pub watch: Option<Box<crate::multi::WatchState>>,
 }
 
 impl Client {
@@ -273,13 +321,31 @@ impl Client {
             after: After::Continue,
             reply: ReplyBuf::new(),
             pending_commands: 0,
+            pending_dirty: 0,
             block: None,
             no_block: false,
+            subs: Default::default(),
+            multi: None,
+            watch: None,
         }
     }
 
     pub fn id(&self) -> u64 {
         self.shared.id
+    }
+
+    /// Adds this client's batched counters to the server's.
+    pub fn fold_counters(&mut self, srv: &ServerState) {
+        let n = std::mem::take(&mut self.pending_commands);
+        if n != 0 {
+            srv.stats
+                .total_commands_processed
+                .fetch_add(n, Ordering::Relaxed);
+        }
+        let d = std::mem::take(&mut self.pending_dirty);
+        if d != 0 {
+            srv.persist.dirty.fetch_add(d, Ordering::Relaxed);
+        }
     }
 
     pub fn select(&mut self, db: usize) {

@@ -1,7 +1,6 @@
 //! From parsed arguments to a reply: table lookup, then the gates in
-//! Redis's order (arity, authentication, later: read-only replica,
-//! out-of-memory, MULTI queueing), then the handler. No handler repeats
-//! these checks.
+//! Redis's order (arity, authentication, ACL, out-of-memory, MULTI
+//! queueing), then the handler. No handler repeats these checks.
 
 use std::sync::atomic::Ordering;
 
@@ -11,7 +10,8 @@ use ferrodis_engine::clock::now_ms;
 use crate::context::{Client, Ctx, ServerState};
 use crate::error::{ArgPreview, CommandError, Lossy};
 use crate::keys::key_positions;
-use crate::spec::{DENYOOM, NO_AUTH, WRITE};
+use crate::multi;
+use crate::spec::{DENYOOM, NO_AUTH, NO_MULTI, WRITE};
 use crate::table::{table, Table, TableEntry};
 
 /// Resolves argv to a table entry (descending into subcommands).
@@ -34,9 +34,13 @@ fn resolve(argv: &[Bytes]) -> Result<&'static TableEntry, CommandError> {
     Ok(e)
 }
 
-fn run(srv: &ServerState, client: &mut Client, argv: &[Bytes]) -> Result<(), CommandError> {
-    let e = resolve(argv)?;
-    client.shared.last_cmd.store(e.id, Ordering::Relaxed);
+/// The checks before a command may run or be queued.
+fn gates(
+    srv: &ServerState,
+    client: &mut Client,
+    e: &'static TableEntry,
+    argv: &[Bytes],
+) -> Result<(), CommandError> {
     let spec = e.spec;
     if !spec.arity_ok(argv.len()) {
         return Err(CommandError::WrongArity(e.full_name.clone()));
@@ -44,39 +48,143 @@ fn run(srv: &ServerState, client: &mut Client, argv: &[Bytes]) -> Result<(), Com
     if !client.authenticated && spec.flags & NO_AUTH == 0 && srv.acl.auth_required() {
         return Err(CommandError::NoAuth);
     }
+    if client.multi.is_some() && spec.flags & NO_MULTI != 0 {
+        return Err(CommandError::NotAllowedInMulti);
+    }
     crate::acl::check_command(srv, client, e, argv)?;
     // Over maxmemory: evict first; refuse commands that may grow memory
-    // when nothing more can be evicted.
-    if ferrodis_engine::evict::maxmemory() > 0 {
+    // when nothing more can be evicted. Not inside EXEC or a script: the
+    // transaction was admitted as a whole.
+    if ferrodis_engine::evict::maxmemory() > 0 && !ferrodis_engine::hold::holding() {
         let outcome = srv
             .keyspace
             .perform_evictions(ferrodis_engine::alloc::used_memory);
-        if outcome == ferrodis_engine::evict::Outcome::Fail && spec.flags & DENYOOM != 0 {
-            return Err(CommandError::Oom);
+        if outcome == ferrodis_engine::evict::Outcome::Fail {
+            let denyoom = spec.flags & DENYOOM != 0
+                || multi::is_exec(e)
+                    && client.multi.as_ref().is_some_and(|m| m.flags & DENYOOM != 0);
+            // Queueing grows memory too: inside MULTI everything but the
+            // commands that end it is refused.
+            let queueing = client.multi.is_some() && !multi::exempt_from_queue_oom(e);
+            if denyoom || queueing {
+                return Err(CommandError::Oom);
+            }
         }
     }
+    // After the OOM check, as in Redis.
+    crate::pubsub::check_context(client, e)?;
+    Ok(())
+}
+
+/// A refusal by the gates: inside MULTI it flags the transaction, and a
+/// refused EXEC discards it.
+fn reject(
+    srv: &ServerState,
+    client: &mut Client,
+    e: Option<&TableEntry>,
+    err: CommandError,
+) -> CommandError {
+    let Some(m) = client.multi.as_mut() else {
+        return err;
+    };
+    if e.is_some_and(multi::is_exec) {
+        multi::discard_transaction(srv, client);
+        return multi::exec_abort_error(&err);
+    }
+    m.error = true;
+    err
+}
+
+fn run(srv: &ServerState, client: &mut Client, argv: &[Bytes]) -> Result<(), CommandError> {
+    let e = match resolve(argv) {
+        Ok(e) => e,
+        Err(err) => return Err(reject(srv, client, None, err)),
+    };
+    client.shared.last_cmd.store(e.id, Ordering::Relaxed);
+    if let Err(err) = gates(srv, client, e, argv) {
+        return Err(reject(srv, client, Some(e), err));
+    }
+    if let Some(m) = client.multi.as_mut() {
+        if !multi::runs_inside_multi(e) {
+            m.flags |= e.spec.flags;
+            m.queue.push(multi::Queued {
+                entry: e,
+                argv: argv.to_vec(),
+            });
+            client
+                .shared
+                .multi_len
+                .store(m.queue.len() as i64, Ordering::Relaxed);
+            client.reply.simple(b"QUEUED");
+            return Ok(());
+        }
+    }
+    call(srv, client, e, argv)
+}
+
+/// Runs the handler of an admitted command, then what follows a write.
+fn call(
+    srv: &ServerState,
+    client: &mut Client,
+    e: &'static TableEntry,
+    argv: &[Bytes],
+) -> Result<(), CommandError> {
+    let spec = e.spec;
     let Some(handler) = spec.handler else {
         return Err(CommandError::WrongArity(e.full_name.clone()));
     };
     let db = client.db;
+    let write = spec.flags & WRITE != 0;
+    let mark = write.then(|| multi::begin_write(srv, db, spec, argv));
     let mut ctx = Ctx {
         srv,
         client,
         argv,
         now_ms: now_ms(),
     };
-    handler(&mut ctx)?;
+    let result = handler(&mut ctx);
+    if let Some(mark) = mark {
+        multi::end_write(srv, mark, db, spec, argv, result.is_ok());
+        if result.is_ok() {
+            ctx.client.pending_dirty += 1;
+        }
+    }
+    result?;
     // A write may have made a key non-empty that someone is blocked on:
     // wake the first waiter of each key the command names. A blocking
     // command that is about to block changed nothing: signalling would
     // wake the client itself (it may be first in line) into an endless
     // re-run loop.
-    if spec.flags & WRITE != 0 && ctx.client.block.is_none() && srv.blocking.has_waiters() {
+    if write && ctx.client.block.is_none() && srv.blocking.has_waiters() {
         for pos in key_positions(spec, argv) {
             srv.blocking.signal(db, &argv[pos], &srv.clients);
         }
     }
     Ok(())
+}
+
+/// Runs one queued command of EXEC, appending its reply (or error) to the
+/// EXEC array. ACL rules are checked again: they may have changed since
+/// the command was queued.
+pub fn execute_queued(
+    srv: &ServerState,
+    client: &mut Client,
+    e: &'static TableEntry,
+    argv: &[Bytes],
+) {
+    client.pending_commands += 1;
+    let mark = client.reply.len();
+    let result = match crate::acl::check_command(srv, client, e, argv) {
+        Ok(()) => call(srv, client, e, argv),
+        Err(_) => Err(CommandError::AclChangedInMulti),
+    };
+    if let Err(err) = result {
+        client.reply.truncate(mark);
+        client.reply.error(&err.to_string());
+        srv.stats
+            .total_error_replies
+            .fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// Executes one request and appends its reply to `client.reply`.
@@ -95,4 +203,10 @@ pub fn execute(srv: &ServerState, client: &mut Client, argv: &[Bytes]) {
             .total_error_replies
             .fetch_add(1, Ordering::Relaxed);
     }
+}
+
+/// Releases what a closing connection holds in shared registries.
+pub fn client_closed(srv: &ServerState, client: &mut Client) {
+    multi::on_disconnect(srv, client);
+    crate::pubsub::unsubscribe_all(srv, client);
 }

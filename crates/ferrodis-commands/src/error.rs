@@ -212,6 +212,51 @@ pub enum CommandError {
     Oom,
     #[error("NOAUTH Authentication required.")]
     NoAuth,
+    // --- persistence (persistence.rs) ---
+    #[error("ERR Background save already in progress")]
+    BgsaveInProgress,
+    #[error("ERR")]
+    SaveFailed,
+    #[error("ERR Invalid TTL value, must be >= 0")]
+    InvalidTtl,
+    #[error("ERR Invalid IDLETIME value, must be >= 0")]
+    InvalidIdletime,
+    #[error("ERR Invalid FREQ value, must be >= 0 and <= 255")]
+    InvalidFreq,
+    #[error("BUSYKEY Target key name already exists.")]
+    BusyKey,
+    #[error("ERR DUMP payload version or checksum are wrong")]
+    DumpPayload,
+    #[error("ERR Bad data format")]
+    BadDataFormat,
+    // --- transactions (multi.rs) ---
+    #[error("ERR MULTI calls can not be nested")]
+    MultiNested,
+    #[error("ERR WATCH inside MULTI is not allowed")]
+    WatchInMulti,
+    #[error("ERR EXEC without MULTI")]
+    ExecWithoutMulti,
+    #[error("ERR DISCARD without MULTI")]
+    DiscardWithoutMulti,
+    #[error("ERR Command not allowed inside a transaction")]
+    NotAllowedInMulti,
+    #[error("EXECABORT Transaction discarded because of previous errors.")]
+    ExecAbortPrevious,
+    /// EXEC itself was refused (OOM, arity, ...): the reason without "ERR ".
+    #[error("EXECABORT Transaction discarded because of: {0}")]
+    ExecAbort(String),
+    #[error("NOPERM ACLs rules changed between the moment the transaction was accumulated and its execution")]
+    AclChangedInMulti,
+    // --- pub/sub (pubsub.rs) ---
+    /// A RESP2 client with subscriptions ran anything but the subscribe
+    /// family, PING, QUIT or RESET (the command's full name).
+    #[error("ERR Can't execute '{0}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")]
+    PubSubContext(String),
+    #[error("ERR unknown subcommand or wrong number of arguments for '{sub}'. Try {container} HELP.")]
+    UnknownSubcommandOrArity {
+        sub: Lossy,
+        container: &'static str,
+    },
     /// ACL family errors and NOPERM refusals (acl.rs).
     #[error("{0}")]
     Acl(crate::acl::AclError),

@@ -7,6 +7,7 @@ use rand::Rng;
 use crate::args::{eq_ic, parse_int};
 use crate::context::Ctx;
 use crate::error::{CmdResult, CommandError};
+use crate::notify::{class, emit};
 use crate::keyspace::{parse_scan_cursor, parse_scan_options};
 use crate::set::sample_distinct;
 use crate::spec::*;
@@ -39,55 +40,62 @@ fn lookup_hash_mut<'s>(
     crate::typed::lookup_mut(shard, key, now, Value::as_hash_mut)
 }
 
-/// The hash under `key`, created empty when absent. The caller must add
-/// to it (a key never holds an empty hash).
+/// The hash under `key`, created empty when absent (then also true). The
+/// caller must add to it (a key never holds an empty hash).
 fn hash_for_write<'s>(
     shard: &'s mut Shard,
     key: &[u8],
     now: u64,
-) -> Result<&'s mut HashValue, CommandError> {
-    if lookup_hash(shard, key, now)?.is_none() {
+) -> Result<(&'s mut HashValue, bool), CommandError> {
+    let created = lookup_hash(shard, key, now)?.is_none();
+    if created {
         shard.insert(key, Entry::new(Value::Hash(HashValue::new())));
     }
     match shard.get_mut(key, now) {
         Some(Entry {
             value: Value::Hash(h),
             ..
-        }) => Ok(h),
+        }) => Ok((h, created)),
         _ => Err(CommandError::WrongType),
     }
 }
 
-/// Sets the field/value pairs of `argv[2..]`; returns how many were new.
-fn hset_generic(ctx: &mut Ctx<'_>, name: &str) -> Result<i64, CommandError> {
+/// Sets the field/value pairs of `argv[2..]` and replies how many were new
+/// (HSET) or OK (HMSET).
+fn hset_generic(ctx: &mut Ctx<'_>, name: &str) -> CmdResult {
     if !ctx.argc().is_multiple_of(2) {
         return Err(CommandError::WrongArity(name.to_string()));
     }
     let lim = limits(ctx);
     let key = &ctx.argv[1];
-    let mut shard = ctx.db().lock(key);
-    let h = hash_for_write(&mut shard, key, ctx.now_ms)?;
+    let mut shard = ctx.srv.keyspace.db(ctx.client.db).lock(key);
+    let (h, created) = hash_for_write(&mut shard, key, ctx.now_ms)?;
     let mut added = 0;
     for pair in ctx.argv[2..].chunks_exact(2) {
         if h.set(&pair[0], &pair[1], lim) {
             added += 1;
         }
     }
-    Ok(added)
+    if created {
+        emit(ctx.srv, ctx.client, class::NEW, "new", key);
+    }
+    if name == "hset" {
+        ctx.client.reply.integer(added);
+    } else {
+        ctx.client.reply.ok();
+    }
+    emit(ctx.srv, ctx.client, class::HASH, "hset", key);
+    Ok(())
 }
 
 /// HSET key field value [field value ...]
 fn hset(ctx: &mut Ctx<'_>) -> CmdResult {
-    let n = hset_generic(ctx, "hset")?;
-    ctx.reply().integer(n);
-    Ok(())
+    hset_generic(ctx, "hset")
 }
 
 /// HMSET key field value [field value ...]: HSET replying OK.
 fn hmset(ctx: &mut Ctx<'_>) -> CmdResult {
-    hset_generic(ctx, "hmset")?;
-    ctx.reply().ok();
-    Ok(())
+    hset_generic(ctx, "hmset")
 }
 
 /// HSETNX key field value
@@ -97,9 +105,16 @@ fn hsetnx(ctx: &mut Ctx<'_>) -> CmdResult {
     let mut shard = ctx.srv.keyspace.db(ctx.client.db).lock(key);
     let exists = lookup_hash(&mut shard, key, ctx.now_ms)?.is_some_and(|h| h.contains(field));
     if !exists {
-        hash_for_write(&mut shard, key, ctx.now_ms)?.set(field, value, lim);
+        let (h, created) = hash_for_write(&mut shard, key, ctx.now_ms)?;
+        h.set(field, value, lim);
+        if created {
+            emit(ctx.srv, ctx.client, class::NEW, "new", key);
+        }
     }
     ctx.client.reply.integer(i64::from(!exists));
+    if !exists {
+        emit(ctx.srv, ctx.client, class::HASH, "hset", key);
+    }
     Ok(())
 }
 
@@ -145,8 +160,15 @@ fn hdel(ctx: &mut Ctx<'_>) -> CmdResult {
                 }
             }
         }
-        if h.is_empty() {
+        let emptied = h.is_empty();
+        if emptied {
             shard.remove(key);
+        }
+        if n > 0 {
+            emit(ctx.srv, ctx.client, class::HASH, "hdel", key);
+        }
+        if emptied {
+            emit(ctx.srv, ctx.client, class::GENERIC, "del", key);
         }
     }
     ctx.client.reply.integer(n);
@@ -237,8 +259,13 @@ fn hincrby(ctx: &mut Ctx<'_>) -> CmdResult {
     let new = old.checked_add(by).ok_or(CommandError::IncrOverflow)?;
     let mut buf = [0u8; 20];
     let text = ferrodis_engine::value::fmt_i64(new, &mut buf);
-    hash_for_write(&mut shard, key, ctx.now_ms)?.set(field, text, lim);
+    let (h, created) = hash_for_write(&mut shard, key, ctx.now_ms)?;
+    h.set(field, text, lim);
+    if created {
+        emit(ctx.srv, ctx.client, class::NEW, "new", key);
+    }
     ctx.client.reply.integer(new);
+    emit(ctx.srv, ctx.client, class::HASH, "hincrby", key);
     Ok(())
 }
 
@@ -261,8 +288,13 @@ fn hincrbyfloat(ctx: &mut Ctx<'_>) -> CmdResult {
         return Err(CommandError::IncrNanOrInf);
     }
     let text = sum.to_human();
-    hash_for_write(&mut shard, key, ctx.now_ms)?.set(field, &text, lim);
+    let (h, created) = hash_for_write(&mut shard, key, ctx.now_ms)?;
+    h.set(field, &text, lim);
+    if created {
+        emit(ctx.srv, ctx.client, class::NEW, "new", key);
+    }
     ctx.client.reply.bulk(&text);
+    emit(ctx.srv, ctx.client, class::HASH, "hincrbyfloat", key);
     Ok(())
 }
 

@@ -14,6 +14,7 @@ use ferrodis_engine::{Db, Entry, StrValue, Value};
 use crate::args::{eq_ic, parse_int};
 use crate::context::Ctx;
 use crate::error::{CmdResult, CommandError, Lossy};
+use crate::notify::{class, emit, emit_db};
 use crate::spec::*;
 
 /// The selected database, borrowed from the server rather than from `ctx`
@@ -57,6 +58,7 @@ fn del_generic(ctx: &mut Ctx<'_>) -> CmdResult {
             // An expired key is reclaimed but does not count as deleted.
             if s.contains(k, now) {
                 removed.extend(s.remove(k));
+                emit(ctx.srv, ctx.client, class::GENERIC, "del", k);
             }
         }
     }
@@ -284,8 +286,14 @@ fn rename_generic(ctx: &mut Ctx<'_>, nx: bool) -> CmdResult {
         .ok_or(CommandError::NoSuchKey)?;
     // A replaced value is freed after the locks are released.
     let old = g.dst().insert_with_expire(newkey, entry, expire_at);
+    // Redis deletes the destination first, so the key is always new.
+    let srv = ctx.srv;
+    emit(srv, ctx.client, class::NEW, "new", newkey);
+    emit(srv, ctx.client, class::GENERIC, "rename_from", key);
+    emit(srv, ctx.client, class::GENERIC, "rename_to", newkey);
     drop(g);
     drop(old);
+    let r = &mut ctx.client.reply;
     if nx {
         r.integer(1);
     } else {
@@ -354,6 +362,8 @@ fn copy_cmd(ctx: &mut Ctx<'_>) -> CmdResult {
     }
     let expire_at = g.src().expire_at(key);
     let old = g.dst().insert_with_expire(newkey, copied, expire_at);
+    emit_db(ctx.srv, ctx.client, class::NEW, "new", dst_db, newkey);
+    emit_db(ctx.srv, ctx.client, class::GENERIC, "copy_to", dst_db, newkey);
     drop(g);
     drop(old);
     ctx.client.reply.integer(1);
@@ -375,6 +385,10 @@ fn move_cmd(ctx: &mut Ctx<'_>) -> CmdResult {
         if let Some((entry, expire_at)) = g.src().remove_with_expire(key) {
             g.dst().insert_with_expire(key, entry, expire_at);
         }
+        let srv = ctx.srv;
+        emit_db(srv, ctx.client, class::NEW, "new", dst_db, key);
+        emit_db(srv, ctx.client, class::GENERIC, "move_from", src_db, key);
+        emit_db(srv, ctx.client, class::GENERIC, "move_to", dst_db, key);
     }
     ctx.client.reply.integer(i64::from(moved));
     Ok(())
@@ -589,11 +603,15 @@ fn expire_generic(
         Some(current) if !cond.allows(current, when) => 0,
         Some(_) if when <= now as i64 => {
             shard.remove(key);
+            emit(ctx.srv, ctx.client, class::GENERIC, "del", key);
             1
         }
         Some(_) => {
             shard.set_expire(key, when as u64);
-            1
+            // Redis replies before this event.
+            ctx.client.reply.integer(1);
+            emit(ctx.srv, ctx.client, class::GENERIC, "expire", key);
+            return Ok(());
         }
     };
     drop(shard);
@@ -667,6 +685,7 @@ fn persist(ctx: &mut Ctx<'_>) -> CmdResult {
     let had = shard.get_mut(key, ctx.now_ms).is_some() && shard.expire_at(key) != 0;
     if had {
         shard.set_expire(key, 0);
+        emit(ctx.srv, ctx.client, class::GENERIC, "persist", key);
     }
     drop(shard);
     ctx.reply().integer(i64::from(had));

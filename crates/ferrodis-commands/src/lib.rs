@@ -14,7 +14,8 @@
 //! - [`blocking`]: clients blocked on keys (BLPOP and friends).
 //! - families: [`connection`], [`server`], [`command`], [`string`],
 //!   [`keyspace`] (Redis's "generic"), [`hash`], [`set`],
-//!   [`memory`], [`list`] (with the blocking pops), [`sort`], [`zset`].
+//!   [`memory`], [`list`] (with the blocking pops), [`sort`], [`zset`],
+//!   [`multi`] (MULTI/EXEC/WATCH).
 
 pub mod acl;
 pub mod args;
@@ -26,10 +27,15 @@ pub mod context;
 pub mod dispatch;
 pub mod error;
 pub mod hash;
+pub mod keyevents;
 pub mod keys;
 pub mod keyspace;
 pub mod list;
 pub mod memory;
+pub mod multi;
+pub mod persistence;
+pub mod notify;
+pub mod pubsub;
 pub mod server;
 pub mod set;
 pub mod sort;

@@ -50,14 +50,24 @@ fn drop_flushed(old: Vec<Shard>, lazy: bool) {
 
 fn flushdb(ctx: &mut Ctx<'_>) -> CmdResult {
     let lazy = flush_mode(ctx)?;
+    let db = ctx.client.db;
+    let watched = crate::multi::watched_existing(ctx.srv, db);
     drop_flushed(ctx.db().take_all(), lazy);
+    crate::multi::touch_flushed(ctx.srv, db, &watched);
     ctx.reply().ok();
     Ok(())
 }
 
 fn flushall(ctx: &mut Ctx<'_>) -> CmdResult {
     let lazy = flush_mode(ctx)?;
-    drop_flushed(ctx.srv.keyspace.take_all(), lazy);
+    let srv = ctx.srv;
+    let watched: Vec<_> = (0..srv.keyspace.len())
+        .map(|db| crate::multi::watched_existing(srv, db))
+        .collect();
+    drop_flushed(srv.keyspace.take_all(), lazy);
+    for (db, keys) in watched.iter().enumerate() {
+        crate::multi::touch_flushed(srv, db, keys);
+    }
     ctx.reply().ok();
     Ok(())
 }
@@ -69,7 +79,16 @@ fn swapdb(ctx: &mut Ctx<'_>) -> CmdResult {
     if a < 0 || a >= n || b < 0 || b >= n {
         return Err(CommandError::DbIndexOutOfRange);
     }
-    ctx.srv.keyspace.swap_db(a as usize, b as usize);
+    let (a, b, srv) = (a as usize, b as usize, ctx.srv);
+    let (wa, wb) = (
+        crate::multi::watched_existing(srv, a),
+        crate::multi::watched_existing(srv, b),
+    );
+    srv.keyspace.swap_db(a, b);
+    if a != b {
+        crate::multi::touch_swapped(srv, a, &wa);
+        crate::multi::touch_swapped(srv, b, &wb);
+    }
     ctx.reply().ok();
     Ok(())
 }
@@ -243,19 +262,17 @@ pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
                 );
             }),
             "persistence" => section(&mut out, "Persistence", &|o| {
-                let _ = write!(
-                    o,
-                    "loading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:0\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:ok\r\nrdb_last_bgsave_time_sec:-1\r\nrdb_current_bgsave_time_sec:-1\r\nrdb_saves:0\r\naof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:-1\r\naof_current_rewrite_time_sec:-1\r\naof_last_bgrewrite_status:ok\r\naof_rewrites:0\r\naof_last_write_status:ok\r\n",
-                    srv.info.started_unix_ms / 1000,
-                );
+                o.push_str(&srv.persist.info());
+                o.push_str("aof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:-1\r\naof_current_rewrite_time_sec:-1\r\naof_last_bgrewrite_status:ok\r\naof_rewrites:0\r\naof_rewrites_consecutive_failures:0\r\naof_last_write_status:ok\r\naof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n");
             }),
             "stats" => section(&mut out, "Stats", &|o| {
                 let s = &srv.stats;
                 let g = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Relaxed);
                 let ex = srv.keyspace.expire_stats();
+                let pubsub_counts = srv.pubsub.counts();
                 let _ = write!(
                     o,
-                    "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\ninstantaneous_input_kbps:0.00\r\ninstantaneous_output_kbps:0.00\r\nrejected_connections:{}\r\nsync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\nexpired_keys:{}\r\nexpired_stale_perc:{:.2}\r\nexpired_time_cap_reached_count:{}\r\nexpire_cycle_cpu_milliseconds:{}\r\nevicted_keys:{}\r\nevicted_clients:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:0\r\npubsub_patterns:0\r\npubsubshard_channels:0\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\nunexpected_error_replies:{}\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\n",
+                    "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\ninstantaneous_input_kbps:0.00\r\ninstantaneous_output_kbps:0.00\r\nrejected_connections:{}\r\nsync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\nexpired_keys:{}\r\nexpired_stale_perc:{:.2}\r\nexpired_time_cap_reached_count:{}\r\nexpire_cycle_cpu_milliseconds:{}\r\nevicted_keys:{}\r\nevicted_clients:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\nunexpected_error_replies:{}\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\n",
                     g(&s.total_connections_received),
                     g(&s.total_commands_processed),
                     g(&s.net_input_bytes),
@@ -268,6 +285,9 @@ pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
                     srv.keyspace.evicted_keys().saturating_sub(g(&s.evicted_keys_base)),
                     g(&s.keyspace_hits),
                     g(&s.keyspace_misses),
+                    pubsub_counts.0,
+                    pubsub_counts.1,
+                    pubsub_counts.2,
                     g(&s.unexpected_error_replies),
                     g(&s.total_error_replies),
                     g(&s.client_query_buffer_limit_disconnections),
@@ -394,6 +414,8 @@ pub fn apply_runtime_config(cfg: &ferrodis_config::Config) {
         C::Noeviction => P::NoEviction,
     };
     ferrodis_engine::access::configure(policy.is_lfu(), cfg.lfu_log_factor, cfg.lfu_decay_time);
+    crate::pubsub::configure(cfg);
+    crate::notify::configure(cfg);
     ferrodis_engine::evict::configure(
         cfg.maxmemory,
         policy,

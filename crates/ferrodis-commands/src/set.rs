@@ -8,6 +8,7 @@ use rand::Rng;
 use crate::args::{eq_ic, parse_i64_strict, parse_int};
 use crate::context::Ctx;
 use crate::error::{CmdResult, CommandError};
+use crate::notify::{class, emit};
 use crate::keyspace::{parse_scan_cursor, parse_scan_options};
 use crate::spec::*;
 
@@ -66,21 +67,22 @@ fn lookup_set_mut<'s>(
 }
 
 /// The set under `key`, created (in the encoding Redis picks for a first
-/// member `first`) when absent. The caller must add to it.
+/// member `first`) when absent (then also true). The caller must add to it.
 fn set_for_write<'s>(
     shard: &'s mut Shard,
     key: &[u8],
     first: &[u8],
     now: u64,
-) -> Result<&'s mut SetValue, CommandError> {
-    if lookup_set(shard, key, now)?.is_none() {
+) -> Result<(&'s mut SetValue, bool), CommandError> {
+    let created = lookup_set(shard, key, now)?.is_none();
+    if created {
         shard.insert(key, Entry::new(Value::Set(SetValue::new_for(first))));
     }
     match shard.get_mut(key, now) {
         Some(Entry {
             value: Value::Set(s),
             ..
-        }) => Ok(s),
+        }) => Ok((s, created)),
         _ => Err(CommandError::WrongType),
     }
 }
@@ -97,12 +99,18 @@ fn sadd(ctx: &mut Ctx<'_>) -> CmdResult {
     let max = max_intset(ctx);
     let key = &ctx.argv[1];
     let mut shard = ctx.srv.keyspace.db(ctx.client.db).lock(key);
-    let s = set_for_write(&mut shard, key, &ctx.argv[2], ctx.now_ms)?;
+    let (s, created) = set_for_write(&mut shard, key, &ctx.argv[2], ctx.now_ms)?;
     let mut n = 0;
     for m in &ctx.argv[2..] {
         if s.add(m, max) {
             n += 1;
         }
+    }
+    if created {
+        emit(ctx.srv, ctx.client, class::NEW, "new", key);
+    }
+    if n > 0 {
+        emit(ctx.srv, ctx.client, class::SET, "sadd", key);
     }
     ctx.client.reply.integer(n);
     Ok(())
@@ -122,8 +130,15 @@ fn srem(ctx: &mut Ctx<'_>) -> CmdResult {
                 }
             }
         }
-        if s.is_empty() {
+        let emptied = s.is_empty();
+        if emptied {
             shard.remove(key);
+        }
+        if n > 0 {
+            emit(ctx.srv, ctx.client, class::SET, "srem", key);
+        }
+        if emptied {
+            emit(ctx.srv, ctx.client, class::GENERIC, "del", key);
         }
     }
     ctx.client.reply.integer(n);
@@ -190,31 +205,40 @@ fn spop(ctx: &mut Ctx<'_>) -> CmdResult {
     };
     let key = &ctx.argv[1];
     let mut shard = ctx.srv.keyspace.db(ctx.client.db).lock(key);
-    let r = &mut ctx.client.reply;
+    let (srv, client) = (ctx.srv, &mut *ctx.client);
     let Some(s) = lookup_set_mut(&mut shard, key, ctx.now_ms)? else {
         match count {
-            None => r.null(),
-            Some(_) => r.set(0),
+            None => client.reply.null(),
+            Some(_) => client.reply.set(0),
         }
         return Ok(());
     };
     let mut rng = rand::thread_rng();
     match count {
         None => match s.pop_random(&mut rng) {
-            Some(m) => m.with_bytes(|b| r.bulk(b)),
-            None => r.null(),
+            Some(m) => {
+                emit(srv, client, class::SET, "spop", key);
+                m.with_bytes(|b| client.reply.bulk(b));
+            }
+            None => client.reply.null(),
         },
-        Some(0) => r.set(0),
+        Some(0) => client.reply.set(0),
         Some(c) if c >= s.len() as u64 => {
             // Everything: reply with the whole set, then delete the key.
+            emit(srv, client, class::SET, "spop", key);
+            let r = &mut client.reply;
             r.set(s.len());
             for m in s.iter() {
                 bulk_member(r, m);
             }
             shard.remove(key);
+            emit(srv, client, class::GENERIC, "del", key);
             return Ok(());
         }
         Some(c) => {
+            // Redis notifies before replying the popped members.
+            emit(srv, client, class::SET, "spop", key);
+            let r = &mut client.reply;
             r.set(c as usize);
             for _ in 0..c {
                 if let Some(m) = s.pop_random(&mut rng) {
@@ -225,6 +249,7 @@ fn spop(ctx: &mut Ctx<'_>) -> CmdResult {
     }
     if s.is_empty() {
         shard.remove(key);
+        emit(srv, client, class::GENERIC, "del", key);
     }
     Ok(())
 }
@@ -310,14 +335,28 @@ fn smove(ctx: &mut Ctx<'_>) -> CmdResult {
         return Ok(());
     }
     let shard = g.shard(src);
+    let mut src_deleted = false;
     if let Some(s) = lookup_set_mut(shard, src, now)? {
         s.remove(member);
         if s.is_empty() {
             shard.remove(src);
+            src_deleted = true;
         }
     }
-    set_for_write(g.shard(dst), dst, member, now)?.add(member, max);
-    r.integer(1);
+    let (d, created) = set_for_write(g.shard(dst), dst, member, now)?;
+    let added = d.add(member, max);
+    let (srv, client) = (ctx.srv, &mut *ctx.client);
+    emit(srv, client, class::SET, "srem", src);
+    if src_deleted {
+        emit(srv, client, class::GENERIC, "del", src);
+    }
+    if created {
+        emit(srv, client, class::NEW, "new", dst);
+    }
+    if added {
+        emit(srv, client, class::SET, "sadd", dst);
+    }
+    client.reply.integer(1);
     Ok(())
 }
 
@@ -417,17 +456,36 @@ fn build_set(members: &[Member], max: usize) -> SetValue {
 
 /// Stores `set` under `dst` (replacing whatever was there, TTL included),
 /// or deletes `dst` when the set is empty; replies with its size.
-fn store_generic(ctx: &mut Ctx<'_>, g: &mut MultiGuard<'_>, dst: &[u8], set: SetValue) {
+fn store_generic(
+    ctx: &mut Ctx<'_>,
+    g: &mut MultiGuard<'_>,
+    dst: &[u8],
+    set: SetValue,
+    event: &str,
+    del_before_reply: bool,
+) {
     let n = set.len();
     let shard = g.shard(dst);
+    let (srv, client) = (ctx.srv, &mut *ctx.client);
+    let reply = i64::try_from(n).unwrap_or(i64::MAX);
     if n == 0 {
-        shard.remove(dst);
+        let existed = shard.remove(dst).is_some();
+        if existed && del_before_reply {
+            emit(srv, client, class::GENERIC, "del", dst);
+        }
+        client.reply.integer(reply);
+        if existed && !del_before_reply {
+            emit(srv, client, class::GENERIC, "del", dst);
+        }
     } else {
+        let existed = shard.contains(dst, ctx.now_ms);
         shard.set(dst, Value::Set(set));
+        if !existed {
+            emit(srv, client, class::NEW, "new", dst);
+        }
+        client.reply.integer(reply);
+        emit(srv, client, class::SET, event, dst);
     }
-    ctx.client
-        .reply
-        .integer(i64::try_from(n).unwrap_or(i64::MAX));
 }
 
 /// Which algebra a command computes.
@@ -469,7 +527,15 @@ fn algebra_generic(ctx: &mut Ctx<'_>, op: Op, store: bool) -> CmdResult {
         }
     };
     if store {
-        store_generic(ctx, &mut g, &argv[1], set);
+        let event = match op {
+            Op::Inter => "sinterstore",
+            Op::Union => "sunionstore",
+            Op::Diff => "sdiffstore",
+        };
+        // SINTERSTORE with a missing source takes Redis's short path,
+        // which notifies before replying.
+        let short = matches!(op, Op::Inter) && keys.iter().any(|k| !g.shard(k).contains(k, now));
+        store_generic(ctx, &mut g, &argv[1], set, event, short);
     } else {
         let r = &mut ctx.client.reply;
         r.set(set.len());

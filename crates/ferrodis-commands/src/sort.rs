@@ -25,17 +25,17 @@ use std::cmp::Ordering;
 
 use bytes::Bytes;
 use ferrodis_engine::{Db, End, Entry, ListValue, MultiGuard, Shard, Value};
-use parking_lot::MutexGuard;
 
 use crate::args::{eq_ic, parse_i64_strict};
 use crate::context::Ctx;
+use crate::notify::{class, emit};
 use crate::error::{CmdResult, CommandError};
 use crate::spec::*;
 
 /// The locks SORT holds: all shards (patterns read arbitrary keys) or
 /// just those of the sorted key and the destination.
 enum Locks<'a> {
-    All(Vec<MutexGuard<'a, Shard>>),
+    All(Vec<ferrodis_engine::ShardGuard<'a>>),
     Some(MultiGuard<'a>),
 }
 
@@ -369,11 +369,16 @@ fn sort_generic(ctx: &mut Ctx<'_>, readonly: bool) -> CmdResult {
                         l.push(End::Tail, &v);
                     }
                 }
-                locks
+                let old = locks
                     .shard(dst)
                     .insert(dst, Entry::new(Value::List(Box::new(l))));
-            } else {
-                locks.shard(dst).remove(dst);
+                let (srv, client) = (ctx.srv, &mut *ctx.client);
+                if old.is_none() {
+                    emit(srv, client, class::NEW, "new", dst);
+                }
+                emit(srv, client, class::LIST, "sortstore", dst);
+            } else if locks.shard(dst).remove(dst).is_some() {
+                emit(ctx.srv, ctx.client, class::GENERIC, "del", dst);
             }
             drop(locks);
             // The destination is not among the key positions dispatch

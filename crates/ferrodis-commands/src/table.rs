@@ -135,6 +135,9 @@ pub fn table() -> &'static Table {
             crate::hash::COMMANDS,
             crate::set::COMMANDS,
             crate::zset::COMMANDS,
+            crate::pubsub::COMMANDS,
+            crate::multi::COMMANDS,
+            crate::persistence::COMMANDS,
         ])
     })
 }

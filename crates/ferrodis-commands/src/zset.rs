@@ -20,7 +20,9 @@ use crate::args::{eq_ic, parse_double, parse_i64_strict, parse_int, parse_range_
 use crate::blocking::{parse_timeout, TimeoutReply};
 use crate::context::Ctx;
 use crate::error::{CmdResult, CommandError};
+use crate::context::{Client, ServerState};
 use crate::keyspace::{parse_scan_cursor, parse_scan_options};
+use crate::notify::{self, class};
 use crate::spec::*;
 
 /// zset-max-listpack-entries / -value, read once per command.
@@ -70,22 +72,33 @@ fn emit(r: &mut ReplyBuf, m: &[u8], s: f64, withscores: bool) {
 }
 
 /// Stores `items` under `dst` (replacing whatever was there, TTL included)
-/// or deletes `dst` when there are none; replies with the count.
+/// or deletes `dst` when there are none; replies with the count, and
+/// notifies `event` (or `del`).
+#[allow(clippy::too_many_arguments)]
 fn store_result(
+    srv: &ServerState,
+    client: &mut Client,
     shard: &mut Shard,
     dst: &[u8],
     items: Vec<(Vec<u8>, f64)>,
     lim: ZLimits,
-    r: &mut ReplyBuf,
+    event: &str,
 ) {
     let n = items.len();
     if n == 0 {
-        shard.remove(dst);
+        let existed = shard.remove(dst).is_some();
+        client.reply.integer(0);
+        if existed {
+            notify::emit(srv, client, class::GENERIC, "del", dst);
+        }
     } else {
         let z = ZSetValue::from_items(items, lim);
-        shard.insert(dst, Entry::new(Value::ZSet(z)));
+        if shard.insert(dst, Entry::new(Value::ZSet(z))).is_none() {
+            notify::emit(srv, client, class::NEW, "new", dst);
+        }
+        client.reply.integer(n as i64);
+        notify::emit(srv, client, class::ZSET, event, dst);
     }
-    r.integer(n as i64);
 }
 
 // ---------------------------------------------------------------------------
@@ -140,21 +153,23 @@ fn zadd_generic(ctx: &mut Ctx<'_>, incr_cmd: bool) -> CmdResult {
     let key = &argv[1];
     let now = ctx.now_ms;
     let db = ctx.srv.keyspace.db(ctx.client.db);
-    let r = &mut ctx.client.reply;
+    let (srv, client) = (ctx.srv, &mut *ctx.client);
     let mut shard = db.lock(key);
     if zset_get_mut(&mut shard, key, now)?.is_none() {
         if xx {
             if incr {
-                r.null();
+                client.reply.null();
             } else {
-                r.integer(0);
+                client.reply.integer(0);
             }
             return Ok(());
         }
         // Redis picks the encoding from the first member alone.
         let z = ZSetValue::with_hint(1, argv[i + 1].len(), lim);
         shard.insert(key, Entry::new(Value::ZSet(z)));
+        notify::emit(srv, client, class::NEW, "new", key);
     }
+    let r = &mut client.reply;
     let Some(z) = zset_get_mut(&mut shard, key, now)? else {
         return Ok(());
     };
@@ -208,6 +223,10 @@ fn zadd_generic(ctx: &mut Ctx<'_>, incr_cmd: bool) -> CmdResult {
         }
     } else {
         r.integer(if ch { added + updated } else { added });
+    }
+    if added + updated > 0 {
+        let event = if incr { "zincr" } else { "zadd" };
+        notify::emit(srv, client, class::ZSET, event, key);
     }
     Ok(())
 }
@@ -299,8 +318,15 @@ fn zrem(ctx: &mut Ctx<'_>) -> CmdResult {
                 }
             }
         }
-        if z.is_empty() {
+        let emptied = z.is_empty();
+        if emptied {
             shard.remove(key);
+        }
+        if n > 0 {
+            notify::emit(ctx.srv, ctx.client, class::ZSET, "zrem", key);
+        }
+        if emptied {
+            notify::emit(ctx.srv, ctx.client, class::GENERIC, "del", key);
         }
     }
     ctx.client.reply.integer(n);
@@ -632,7 +658,8 @@ fn zrange_generic(
                 }
             }
         };
-        store_result(g.shard(dst), dst, items, lim, &mut ctx.client.reply);
+        let (srv, client) = (ctx.srv, &mut *ctx.client);
+        store_result(srv, client, g.shard(dst), dst, items, lim, "zrangestore");
         return Ok(());
     }
     let db = ctx.srv.keyspace.db(ctx.client.db);
@@ -727,8 +754,20 @@ fn zremrange_generic(ctx: &mut Ctx<'_>, by: By) -> CmdResult {
             _ => bounds(z, &range, false),
         };
         removed = z.remove_range(lo, hi);
-        if z.is_empty() {
+        let emptied = z.is_empty();
+        if emptied {
             shard.remove(key);
+        }
+        if removed > 0 {
+            let event = match by {
+                By::Lex => "zremrangebylex",
+                By::Score => "zremrangebyscore",
+                _ => "zremrangebyrank",
+            };
+            notify::emit(ctx.srv, ctx.client, class::ZSET, event, key);
+        }
+        if emptied {
+            notify::emit(ctx.srv, ctx.client, class::GENERIC, "del", key);
         }
     }
     ctx.client.reply.integer(removed as i64);
@@ -815,11 +854,21 @@ fn zpop_generic(ctx: &mut Ctx<'_>, max: bool) -> CmdResult {
     } else {
         r.array(n * 2);
     }
-    pop_into(r, z, max, c, nested);
+    pop_event(ctx.srv, ctx.client, key, max);
+    pop_into(&mut ctx.client.reply, z, max, c, nested);
     if z.is_empty() {
         shard.remove(key);
+        notify::emit(ctx.srv, ctx.client, class::GENERIC, "del", key);
     }
     Ok(())
+}
+
+/// The `zpopmin`/`zpopmax` event. Redis sends it after the reply's
+/// headers and before the popped members (a RESP3 subscriber sees the push
+/// inside the reply); the caller then sends `del` if the key emptied.
+fn pop_event(srv: &ServerState, client: &mut Client, key: &[u8], max: bool) {
+    let event = if max { "zpopmax" } else { "zpopmin" };
+    notify::emit(srv, client, class::ZSET, event, key);
 }
 
 fn zpopmin(ctx: &mut Ctx<'_>) -> CmdResult {
@@ -895,8 +944,9 @@ pub fn mpop_generic(
     let now = ctx.now_ms;
     let db = ctx.srv.keyspace.db(ctx.client.db);
     let mut g = db.lock_keys(keys.iter().map(|k| &k[..]));
-    let r = &mut ctx.client.reply;
+    let (srv, client) = (ctx.srv, &mut *ctx.client);
     for k in keys {
+        let r = &mut client.reply;
         let shard = g.shard(k);
         let z = match zset_get_mut(shard, k, now) {
             Ok(Some(z)) => z,
@@ -909,16 +959,19 @@ pub fn mpop_generic(
                 r.array(2);
                 r.bulk(k);
                 r.array(c.min(z.len()));
-                pop_into(r, z, max, c, true);
+                pop_event(srv, client, k, max);
+                pop_into(&mut client.reply, z, max, c, true);
             }
             None => {
                 r.array(3);
                 r.bulk(k);
-                pop_into(r, z, max, 1, false);
+                pop_event(srv, client, k, max);
+                pop_into(&mut client.reply, z, max, 1, false);
             }
         }
         if z.is_empty() {
             shard.remove(k);
+            notify::emit(srv, client, class::GENERIC, "del", k);
         }
         return Ok(true);
     }
@@ -1347,7 +1400,8 @@ fn zsetop_generic(
         return Ok(());
     }
     if let Some(dst) = dst {
-        store_result(g.shard(dst), dst, items, lim, r);
+        let (srv, client) = (ctx.srv, &mut *ctx.client);
+        store_result(srv, client, g.shard(dst), dst, items, lim, name);
         return Ok(());
     }
     items.sort_by(|a, b| ferrodis_engine::zset::cmp_key(a.1, &a.0, b.1, &b.0));

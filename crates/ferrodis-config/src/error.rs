@@ -35,6 +35,8 @@ pub enum Reason {
     ObufClass,
     #[error("Error in hard, soft or soft_seconds setting in buffer limit configuration.")]
     ObufValue,
+    #[error("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.")]
+    InvalidEventClass,
     /// `dir` names something that cannot be entered (the OS reason).
     #[error("{0}")]
     BadDir(IoReason),

@@ -141,10 +141,18 @@ pub struct Config {
     /// `normal <hard> <soft> <secs> slave ... pubsub ...`, normalized to
     /// bytes and all three classes (see `output_buffer_limits`).
     pub client_output_buffer_limit: String,
+    /// `notify-keyspace-events` as `table::keyspace_events` flags.
+    pub notify_keyspace_events: u32,
     /// Normalized `<seconds> <changes>` pairs separated by spaces; empty
     /// means snapshots are disabled.
     pub save: String,
     pub appendonly: bool,
+    pub dbfilename: String,
+    pub rdbcompression: bool,
+    pub rdbchecksum: bool,
+    pub stop_writes_on_bgsave_error: bool,
+    /// Microseconds per key (negative: nanoseconds), as Redis's testing knob.
+    pub rdb_key_save_delay: i64,
     pub daemonize: bool,
     pub pidfile: String,
     pub maxmemory: u64,
@@ -200,8 +208,14 @@ impl Default for Config {
             masterauth: String::new(),
             masteruser: String::new(),
             client_output_buffer_limit: String::new(),
+            notify_keyspace_events: 0,
             save: String::new(),
             appendonly: false,
+            dbfilename: String::new(),
+            rdbcompression: true,
+            rdbchecksum: true,
+            stop_writes_on_bgsave_error: true,
+            rdb_key_save_delay: 0,
             daemonize: false,
             pidfile: String::new(),
             maxmemory: 0,

@@ -30,6 +30,8 @@ pub enum Kind {
     /// `client-output-buffer-limit`: groups of `<class> <hard> <soft>
     /// <seconds>`; only the classes named change.
     OutputBufferLimit,
+    /// `notify-keyspace-events`: class letters (see [`keyspace_events`]).
+    KeyspaceEvents,
 }
 
 /// Whether CONFIG SET may change the directive.
@@ -97,6 +99,7 @@ const POLICIES: &[&str] = &[
     "noeviction",
 ];
 const I32MAX: i64 = i32::MAX as i64;
+const I32MIN: i64 = i32::MIN as i64;
 const LLMAX: u64 = i64::MAX as u64;
 
 fn int(v: Value) -> i64 {
@@ -311,6 +314,16 @@ static TABLE: &[DirectiveSpec] = &[
         set: |c, v| c.client_output_buffer_limit = merge_obuf(&c.client_output_buffer_limit, &string(v)),
     },
     DirectiveSpec {
+        name: "notify-keyspace-events",
+        aliases: &[],
+        kind: Kind::KeyspaceEvents,
+        default: "\"\"",
+        mutability: Mutability::Mutable,
+        doc: "Which keyspace events are published: K and/or E pick the channels, the other letters the event classes; empty turns notifications off.",
+        get: |c| Value::Str(keyspace_events::to_string(c.notify_keyspace_events)),
+        set: |c, v| c.notify_keyspace_events = u32::try_from(int(v)).unwrap_or(0),
+    },
+    DirectiveSpec {
         name: "save",
         aliases: &[],
         kind: Kind::Save,
@@ -319,6 +332,56 @@ static TABLE: &[DirectiveSpec] = &[
         doc: "Snapshot after <seconds> if at least <changes> writes happened, for each pair; \"\" disables.",
         get: |c| Value::Str(c.save.clone()),
         set: |c, v| c.save = string(v),
+    },
+    DirectiveSpec {
+        name: "dbfilename",
+        aliases: &[],
+        kind: Kind::String,
+        default: "dump.rdb",
+        mutability: Mutability::Protected,
+        doc: "File name of the RDB snapshot, inside `dir`.",
+        get: |c| Value::Str(c.dbfilename.clone()),
+        set: |c, v| c.dbfilename = string(v),
+    },
+    DirectiveSpec {
+        name: "rdbcompression",
+        aliases: &[],
+        kind: Kind::Bool,
+        default: "yes",
+        mutability: Mutability::Mutable,
+        doc: "LZF-compress long strings in snapshots.",
+        get: |c| Value::Bool(c.rdbcompression),
+        set: |c, v| c.rdbcompression = boolean(v),
+    },
+    DirectiveSpec {
+        name: "rdbchecksum",
+        aliases: &[],
+        kind: Kind::Bool,
+        default: "yes",
+        mutability: Mutability::Immutable,
+        doc: "End snapshots with a CRC-64 and verify it when loading.",
+        get: |c| Value::Bool(c.rdbchecksum),
+        set: |c, v| c.rdbchecksum = boolean(v),
+    },
+    DirectiveSpec {
+        name: "stop-writes-on-bgsave-error",
+        aliases: &[],
+        kind: Kind::Bool,
+        default: "yes",
+        mutability: Mutability::Mutable,
+        doc: "Refuse writes while the last background save failed.",
+        get: |c| Value::Bool(c.stop_writes_on_bgsave_error),
+        set: |c, v| c.stop_writes_on_bgsave_error = boolean(v),
+    },
+    DirectiveSpec {
+        name: "rdb-key-save-delay",
+        aliases: &[],
+        kind: Kind::Int { min: I32MIN, max: I32MAX },
+        default: "0",
+        mutability: Mutability::Mutable,
+        doc: "Microseconds to sleep per key written by a background save (testing aid).",
+        get: |c| Value::Int(c.rdb_key_save_delay),
+        set: |c, v| c.rdb_key_save_delay = int(v),
     },
     DirectiveSpec {
         name: "appendonly",
@@ -587,6 +650,9 @@ impl DirectiveSpec {
                 .map(Value::Enum)
                 .ok_or(Reason::NotOneOf(names)),
             Kind::String | Kind::Dir => Ok(Value::Str(arg.to_string())),
+            Kind::KeyspaceEvents => keyspace_events::parse(bytes)
+                .map(|f| Value::Int(i64::from(f)))
+                .ok_or(Reason::InvalidEventClass),
             Kind::Bind | Kind::Save | Kind::OutputBufferLimit => self.parse(&[arg.to_string()]),
         }
     }
@@ -709,6 +775,101 @@ fn parse_save(args: &[String]) -> Result<Value, Reason> {
         out.push(changes.to_string());
     }
     Ok(Value::Str(out.join(" ")))
+}
+
+/// `notify-keyspace-events` classes as bit flags, and their letters.
+pub mod keyspace_events {
+    /// `K`: publish on `__keyspace@<db>__:<key>`.
+    pub const KEYSPACE: u32 = 1 << 0;
+    /// `E`: publish on `__keyevent@<db>__:<event>`.
+    pub const KEYEVENT: u32 = 1 << 1;
+    /// `g`: generic commands (DEL, EXPIRE, RENAME, ...).
+    pub const GENERIC: u32 = 1 << 2;
+    /// `$`: string commands.
+    pub const STRING: u32 = 1 << 3;
+    /// `l`: list commands.
+    pub const LIST: u32 = 1 << 4;
+    /// `s`: set commands.
+    pub const SET: u32 = 1 << 5;
+    /// `h`: hash commands.
+    pub const HASH: u32 = 1 << 6;
+    /// `z`: sorted set commands.
+    pub const ZSET: u32 = 1 << 7;
+    /// `x`: a key expired.
+    pub const EXPIRED: u32 = 1 << 8;
+    /// `e`: a key was evicted.
+    pub const EVICTED: u32 = 1 << 9;
+    /// `t`: stream commands.
+    pub const STREAM: u32 = 1 << 10;
+    /// `m`: a read found no key (not part of `A`).
+    pub const KEY_MISS: u32 = 1 << 11;
+    /// `d`: module events.
+    pub const MODULE: u32 = 1 << 12;
+    /// `n`: a key was created (not part of `A`).
+    pub const NEW: u32 = 1 << 13;
+    /// `A`: every class but `m` and `n`.
+    pub const ALL: u32 =
+        GENERIC | STRING | LIST | SET | HASH | ZSET | EXPIRED | EVICTED | STREAM | MODULE;
+
+    /// Parses class letters; None on a letter Redis does not know.
+    pub fn parse(s: &[u8]) -> Option<u32> {
+        let mut flags = 0;
+        for &c in s {
+            flags |= match c {
+                b'A' => ALL,
+                b'g' => GENERIC,
+                b'$' => STRING,
+                b'l' => LIST,
+                b's' => SET,
+                b'h' => HASH,
+                b'z' => ZSET,
+                b'x' => EXPIRED,
+                b'e' => EVICTED,
+                b'K' => KEYSPACE,
+                b'E' => KEYEVENT,
+                b't' => STREAM,
+                b'm' => KEY_MISS,
+                b'd' => MODULE,
+                b'n' => NEW,
+                _ => return None,
+            };
+        }
+        Some(flags)
+    }
+
+    /// The normalized letters CONFIG GET shows: `A` when every class of
+    /// `A` is on (and then, as in Redis 7.0, `n` is not shown), else the
+    /// class letters; then `K`, `E` and `m`.
+    pub fn to_string(flags: u32) -> String {
+        let mut out = String::new();
+        if flags & ALL == ALL {
+            out.push('A');
+        } else {
+            for (bit, c) in [
+                (GENERIC, 'g'),
+                (STRING, '$'),
+                (LIST, 'l'),
+                (SET, 's'),
+                (HASH, 'h'),
+                (ZSET, 'z'),
+                (EXPIRED, 'x'),
+                (EVICTED, 'e'),
+                (STREAM, 't'),
+                (MODULE, 'd'),
+                (NEW, 'n'),
+            ] {
+                if flags & bit != 0 {
+                    out.push(c);
+                }
+            }
+        }
+        for (bit, c) in [(KEYSPACE, 'K'), (KEYEVENT, 'E'), (KEY_MISS, 'm')] {
+            if flags & bit != 0 {
+                out.push(c);
+            }
+        }
+        out
+    }
 }
 
 /// The three client classes of `client-output-buffer-limit`, in the order

@@ -86,3 +86,14 @@ pub fn touched(access: u32, now_ms: u64) -> u32 {
 pub fn idle_secs(access: u32, now_ms: u64) -> u32 {
     lru_clock(now_ms).wrapping_sub(access)
 }
+
+/// The `access` value for a key restored with a known idle time (LRU) or
+/// LFU counter (RESTORE's IDLETIME/FREQ, RDB hints): each applies only
+/// under the matching kind of policy, as in Redis.
+pub fn restored(idle_secs: Option<u64>, freq: Option<u8>, now_ms: u64) -> u32 {
+    match (lfu_enabled(), idle_secs, freq) {
+        (true, _, Some(f)) => (minutes(now_ms) << 8) | f as u32,
+        (false, Some(idle), _) => lru_clock(now_ms).wrapping_sub(idle.min(u32::MAX as u64) as u32),
+        _ => initial(now_ms),
+    }
+}

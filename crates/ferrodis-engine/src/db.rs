@@ -3,7 +3,9 @@
 
 use std::hash::BuildHasher;
 
-use parking_lot::{Mutex, MutexGuard};
+use parking_lot::Mutex;
+
+use crate::hold::{acquire, ShardGuard};
 use rand::Rng;
 
 use crate::shard::Shard;
@@ -46,13 +48,13 @@ impl Db {
     }
 
     /// Locks the shard that holds `key`.
-    pub fn lock(&self, key: &[u8]) -> MutexGuard<'_, Shard> {
-        self.shards[Db::shard_index(key)].lock()
+    pub fn lock(&self, key: &[u8]) -> ShardGuard<'_> {
+        acquire(&self.shards[Db::shard_index(key)])
     }
 
     /// Locks shard `idx` (for walks over the whole database).
-    pub fn lock_shard(&self, idx: usize) -> MutexGuard<'_, Shard> {
-        self.shards[idx].lock()
+    pub fn lock_shard(&self, idx: usize) -> ShardGuard<'_> {
+        acquire(&self.shards[idx])
     }
 
     pub fn shard_count(&self) -> usize {
@@ -70,14 +72,24 @@ impl Db {
         MultiGuard {
             guards: idx
                 .into_iter()
-                .map(|i| (i, self.shards[i].lock()))
+                .map(|i| (i, acquire(&self.shards[i])))
                 .collect(),
         }
     }
 
+    /// The shard mutexes, in lock order (for holds).
+    pub(crate) fn mutexes(&self) -> impl Iterator<Item = &Mutex<Shard>> {
+        self.shards.iter()
+    }
+
+    /// The mutex of shard `idx` (for holds).
+    pub(crate) fn mutex(&self, idx: usize) -> &Mutex<Shard> {
+        &self.shards[idx]
+    }
+
     /// Locks every shard, in order.
-    pub fn lock_all(&self) -> Vec<MutexGuard<'_, Shard>> {
-        self.shards.iter().map(|s| s.lock()).collect()
+    pub fn lock_all(&self) -> Vec<ShardGuard<'_>> {
+        self.shards.iter().map(acquire).collect()
     }
 
     /// One step of SCAN over the whole database. `cursor` is 0 to start;
@@ -106,7 +118,7 @@ impl Db {
         };
         let mut budget = count.max(1);
         loop {
-            let mut s = self.shards[shard].lock();
+            let mut s = acquire(&self.shards[shard]);
             let start = pos.min(s.len());
             let next = s.scan(pos, budget, now_ms, out);
             drop(s);
@@ -133,7 +145,7 @@ impl Db {
         // shard emptied by someone else), so this ends; the cap only
         // guards against a livelock with concurrent writers.
         for _ in 0..10_000 {
-            let sizes: Vec<usize> = self.shards.iter().map(|s| s.lock().len()).collect();
+            let sizes: Vec<usize> = self.shards.iter().map(|s| acquire(s).len()).collect();
             let total: usize = sizes.iter().sum();
             if total == 0 {
                 return None;
@@ -147,7 +159,7 @@ impl Db {
                 }
                 r -= n;
             }
-            if let Some(k) = self.shards[idx].lock().random_key(now_ms, rng) {
+            if let Some(k) = acquire(&self.shards[idx]).random_key(now_ms, rng) {
                 return Some(k);
             }
         }
@@ -156,7 +168,7 @@ impl Db {
 
     /// Number of keys (expired-but-unreclaimed ones included, as Redis counts).
     pub fn len(&self) -> usize {
-        self.shards.iter().map(|s| s.lock().len()).sum()
+        self.shards.iter().map(|s| acquire(s).len()).sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -165,13 +177,13 @@ impl Db {
 
     /// Number of keys with a TTL.
     pub fn expires(&self) -> usize {
-        self.shards.iter().map(|s| s.lock().expires()).sum()
+        self.shards.iter().map(|s| acquire(s).expires()).sum()
     }
 
     /// Empties the database, returning the old contents so the caller decides
     /// where they are dropped (FLUSHDB ASYNC drops them off-thread).
     pub fn take_all(&self) -> Vec<Shard> {
-        self.shards.iter().map(|s| s.lock().take()).collect()
+        self.shards.iter().map(|s| acquire(s).take()).collect()
     }
 }
 
@@ -180,10 +192,10 @@ impl Db {
 /// order. When both keys live in the same shard there is one guard, and
 /// `src()` and `dst()` return the same shard.
 pub enum PairGuard<'a> {
-    One(MutexGuard<'a, Shard>),
+    One(ShardGuard<'a>),
     Two {
-        src: MutexGuard<'a, Shard>,
-        dst: MutexGuard<'a, Shard>,
+        src: ShardGuard<'a>,
+        dst: ShardGuard<'a>,
     },
 }
 
@@ -207,7 +219,7 @@ impl PairGuard<'_> {
 
 /// Guards over several shards of one database, held in ascending order.
 pub struct MultiGuard<'a> {
-    guards: Vec<(usize, MutexGuard<'a, Shard>)>,
+    guards: Vec<(usize, ShardGuard<'a>)>,
 }
 
 impl MultiGuard<'_> {

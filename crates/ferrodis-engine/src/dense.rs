@@ -38,7 +38,7 @@ impl<V> DenseMap<V> {
         self.hasher.hash_one(key)
     }
 
-    fn position(&self, key: &[u8]) -> Option<usize> {
+    pub fn position(&self, key: &[u8]) -> Option<usize> {
         let h = self.hash(key);
         let entries = &self.entries;
         self.index

@@ -1,7 +1,8 @@
 //! All databases of the server.
 
 use crate::db::{Db, PairGuard};
-use crate::shard::Shard;
+use crate::hold::Hold;
+use crate::shard::{RemovalHook, Shard};
 
 /// The numbered databases (16 by default, the `databases` directive).
 pub struct Keyspace {
@@ -112,6 +113,65 @@ impl Keyspace {
             let dst = self.dbs[b.0].lock_shard(b.1);
             let src = self.dbs[a.0].lock_shard(a.1);
             PairGuard::Two { src, dst }
+        }
+    }
+
+    /// Holds every shard of the databases `dbs` (see `hold`).
+    pub fn hold_dbs(&self, dbs: &[usize]) -> Hold<'_> {
+        let mut dbs: Vec<usize> = dbs
+            .iter()
+            .copied()
+            .filter(|&d| d < self.dbs.len())
+            .collect();
+        dbs.sort_unstable();
+        dbs.dedup();
+        Hold::new(dbs.into_iter().flat_map(|d| self.dbs[d].mutexes()))
+    }
+
+    /// Holds every shard of every database.
+    pub fn hold_all(&self) -> Hold<'_> {
+        Hold::new(self.dbs.iter().flat_map(|db| db.mutexes()))
+    }
+
+    /// Holds the shards of `keys`, given as (database, key) pairs.
+    pub fn hold_keys<'k>(&self, keys: impl IntoIterator<Item = (usize, &'k [u8])>) -> Hold<'_> {
+        let mut idx: Vec<(usize, usize)> = keys
+            .into_iter()
+            .filter(|&(d, _)| d < self.dbs.len())
+            .map(|(d, k)| (d, Db::shard_index(k)))
+            .collect();
+        idx.sort_unstable();
+        idx.dedup();
+        Hold::new(idx.into_iter().map(|(d, i)| self.dbs[d].mutex(i)))
+    }
+
+    /// Starts a copy-on-write snapshot of every database at this instant
+    /// (every shard locked at once, so the instant is global).
+    pub fn snapshot_start(&self) {
+        let _all = self.hold_all();
+        for db in self.dbs.iter() {
+            for s in 0..db.shard_count() {
+                db.lock_shard(s).snapshot_start();
+            }
+        }
+    }
+
+    /// Abandons a snapshot in progress.
+    pub fn snapshot_abort(&self) {
+        for db in self.dbs.iter() {
+            for s in 0..db.shard_count() {
+                db.lock_shard(s).snapshot_abort();
+            }
+        }
+    }
+
+    /// Installs the function told about every key the server deletes on its
+    /// own (expiry, eviction): WATCH, keyspace notifications, propagation.
+    pub fn set_removal_hook(&self, hook: RemovalHook) {
+        for (i, db) in self.dbs.iter().enumerate() {
+            for s in 0..db.shard_count() {
+                db.lock_shard(s).set_removal_hook(i, hook.clone());
+            }
         }
     }
 

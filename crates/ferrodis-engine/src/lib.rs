@@ -13,6 +13,8 @@
 //!   the TTL index walked by active expiry, SCAN, random sampling.
 //! - [`db`]: a database split into shards, and multi-shard locking in a
 //!   fixed order.
+//! - [`hold`]: held-lock mode, so EXEC and scripts run atomically through
+//!   the ordinary handlers.
 //! - [`keyspace`]: all databases (`SELECT`, `SWAPDB`, `FLUSHALL`) and the
 //!   expiry statistics.
 //! - [`evict`]: maxmemory eviction (the eight policies, sampled pool).
@@ -35,6 +37,7 @@ pub mod evict;
 pub mod expire;
 pub mod glob;
 pub mod hash;
+pub mod hold;
 pub mod keyspace;
 pub mod list;
 pub mod listpack;
@@ -46,10 +49,11 @@ pub mod zset;
 
 pub use db::{Db, MultiGuard, PairGuard};
 pub use hash::{HashLimits, HashValue};
+pub use hold::{Hold, ShardGuard};
 pub use keyspace::Keyspace;
 pub use list::{End, ListValue};
 pub use set::{Member, MemberRef, SetValue};
-pub use shard::{Entry, Shard};
+pub use shard::{Entry, Removal, RemovalHook, Shard};
 pub use small::SmallBytes;
 pub use value::{StrValue, Value};
 pub use zset::{ZLimits, ZSetValue};

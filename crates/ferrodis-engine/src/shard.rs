@@ -55,11 +55,39 @@ pub struct Shard {
     expire_cursor: usize,
     expired: u64,
     evicted: u64,
+    /// Told about keys the server deletes on its own; with the index of
+    /// the database this shard belongs to.
+    hook: Option<(usize, RemovalHook)>,
+    /// A copy-on-write snapshot in progress (see `snapshot_start`).
+    snap: Option<Box<Snap>>,
 }
 
+/// Per-shard state of a background snapshot (BGSAVE) taken at one instant
+/// without copying the dataset. The saver walks positions downwards;
+/// positions `[0, cursor)` are not yet written. Before an unwritten key
+/// changes (modified, replaced, given a TTL, deleted by a command, expiry
+/// or eviction), its value at the snapshot instant is cloned into
+/// `preserved` and the key joins `skip`; keys that land among the unwritten
+/// positions but must not be written from there (added after the instant,
+/// or moved down by a removal after being written) join `skip` too. So
+/// the extra memory is proportional to what changes during the save.
+#[derive(Default)]
+struct Snap {
+    cursor: usize,
+    skip: std::collections::HashSet<SmallBytes, Hasher>,
+    preserved: Vec<(SmallBytes, Value, u64)>,
+}
+
+/// Entries a snapshot step hands to the saver.
+pub type Preserved = Vec<(SmallBytes, Value, u64)>;
+
+/// Called with (database, key, why) under the shard's lock, so it must not
+/// lock shards itself.
+pub type RemovalHook = std::sync::Arc<dyn Fn(usize, &[u8], Removal) + Send + Sync>;
+
 /// Why the server itself deleted a key.
-#[derive(Debug, Clone, Copy)]
-enum Removal {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
     Expired,
     Evicted,
 }
@@ -129,8 +157,16 @@ impl Shard {
                 Removal::Expired => self.expired += 1,
                 Removal::Evicted => self.evicted += 1,
             }
+            if let Some((db, hook)) = &self.hook {
+                hook(*db, key, why);
+            }
         }
         removed
+    }
+
+    /// Installs the removal hook (see `Keyspace::set_removal_hook`).
+    pub fn set_removal_hook(&mut self, db: usize, hook: RemovalHook) {
+        self.hook = Some((db, hook));
     }
 
     /// Evicts `key` (maxmemory); false if it is gone already.
@@ -164,12 +200,18 @@ impl Shard {
     /// The live entry under `key`, deleting it first if it has expired, and
     /// recording the access for LRU.
     pub fn get(&mut self, key: &[u8], now_ms: u64) -> Option<&Entry> {
-        self.get_mut(key, now_ms).map(|e| &*e)
+        self.expire_if_needed(key, now_ms);
+        let e = self.map.get_mut(key)?;
+        e.access = crate::access::touched(e.access, now_ms);
+        Some(&*e)
     }
 
     /// The live entry under `key` for modification (access recorded).
     pub fn get_mut(&mut self, key: &[u8], now_ms: u64) -> Option<&mut Entry> {
         self.expire_if_needed(key, now_ms);
+        if self.snap.is_some() {
+            self.preserve(key);
+        }
         let e = self.map.get_mut(key)?;
         e.access = crate::access::touched(e.access, now_ms);
         Some(e)
@@ -180,6 +222,11 @@ impl Shard {
     pub fn peek(&mut self, key: &[u8], now_ms: u64) -> Option<&Entry> {
         self.expire_if_needed(key, now_ms);
         self.map.get(key)
+    }
+
+    /// Whether `key` is stored, expired or not (no lazy expiry).
+    pub fn has_entry(&self, key: &[u8]) -> bool {
+        self.map.contains_key(key)
     }
 
     pub fn contains(&mut self, key: &[u8], now_ms: u64) -> bool {
@@ -205,10 +252,20 @@ impl Shard {
         entry: Entry,
         expire_at: u64,
     ) -> Option<Entry> {
+        if self.snap.is_some() {
+            self.preserve(key);
+        }
         let old = match self.map.get_mut(key) {
             Some(slot) => Some(std::mem::replace(slot, entry)),
             None => {
                 self.map.insert_new(SmallBytes::new(key), entry);
+                if let Some(s) = &mut self.snap {
+                    // A key added after the snapshot instant, among the
+                    // unwritten positions: not part of the snapshot.
+                    if self.map.len() - 1 < s.cursor {
+                        s.skip.insert(SmallBytes::new(key));
+                    }
+                }
                 None
             }
         };
@@ -234,6 +291,9 @@ impl Shard {
         if !self.map.contains_key(key) {
             return false;
         }
+        if self.snap.is_some() {
+            self.preserve(key);
+        }
         self.file_ttl(key, expire_at);
         true
     }
@@ -246,6 +306,9 @@ impl Shard {
     /// Removes `key`, returning its entry and expire time (0: none), so it
     /// can move elsewhere with its TTL (RENAME, MOVE).
     pub fn remove_with_expire(&mut self, key: &[u8]) -> Option<(Entry, u64)> {
+        if self.snap.is_some() {
+            return self.remove_during_snapshot(key);
+        }
         let old = self.map.swap_remove(key)?;
         let at = if self.ttl.is_empty() {
             0
@@ -257,6 +320,7 @@ impl Shard {
 
     /// Removes every key, returning how many there were.
     pub fn clear(&mut self) -> usize {
+        self.preserve_all();
         let n = self.map.len();
         self.map = Map::default();
         self.ttl = IndexMap::default();
@@ -267,19 +331,148 @@ impl Shard {
     /// Moves all contents out, leaving the shard empty (the expiry counter
     /// stays with the shard).
     pub fn take(&mut self) -> Shard {
+        self.preserve_all();
         let (expired, evicted) = (self.expired, self.evicted);
+        let hook = self.hook.take();
+        let snap = self.snap.take();
         let out = std::mem::take(self);
         self.expired = expired;
         self.evicted = evicted;
+        self.hook = hook;
+        self.snap = snap;
         out
     }
 
     /// Swaps contents with another shard (SWAPDB); expiry counters stay.
     pub fn swap_contents(&mut self, other: &mut Shard) {
+        self.preserve_all();
+        other.preserve_all();
         std::mem::swap(&mut self.map, &mut other.map);
         std::mem::swap(&mut self.ttl, &mut other.ttl);
         self.expire_cursor = 0;
         other.expire_cursor = 0;
+    }
+
+    /// Clones the entry under `key` into the snapshot if the saver has
+    /// not written it yet (see `Snap`).
+    fn preserve(&mut self, key: &[u8]) {
+        let Some(s) = &mut self.snap else {
+            return;
+        };
+        let Some(pos) = self.map.position(key) else {
+            return;
+        };
+        if pos >= s.cursor || s.skip.contains(key) {
+            return;
+        }
+        let Some((k, e)) = self.map.get_index(pos) else {
+            return;
+        };
+        let at = if self.ttl.is_empty() {
+            0
+        } else {
+            self.ttl.get(key).copied().unwrap_or(0)
+        };
+        s.preserved.push((k.clone(), e.value.clone(), at));
+        s.skip.insert(k.clone());
+    }
+
+    /// Preserves every unwritten entry (FLUSHDB, SWAPDB during a save).
+    fn preserve_all(&mut self) {
+        let Some(s) = &mut self.snap else {
+            return;
+        };
+        for pos in 0..s.cursor.min(self.map.len()) {
+            let Some((k, e)) = self.map.get_index(pos) else {
+                continue;
+            };
+            if s.skip.contains(k.as_slice()) {
+                continue;
+            }
+            let at = self.ttl.get(k.as_slice()).copied().unwrap_or(0);
+            s.preserved.push((k.clone(), e.value.clone(), at));
+        }
+        s.cursor = 0;
+        s.skip.clear();
+    }
+
+    #[cold]
+    fn remove_during_snapshot(&mut self, key: &[u8]) -> Option<(Entry, u64)> {
+        self.preserve(key);
+        let pos = self.map.position(key)?;
+        let last = self.map.len() - 1;
+        let old = self.map.swap_remove(key)?;
+        let at = if self.ttl.is_empty() {
+            0
+        } else {
+            self.ttl.swap_remove(key).unwrap_or(0)
+        };
+        if let Some(s) = &mut self.snap {
+            if pos != last && last >= s.cursor && pos < s.cursor {
+                // A written (or post-instant) entry moved down among the
+                // unwritten ones: it must not be written again.
+                if let Some((k, _)) = self.map.get_index(pos) {
+                    s.skip.insert(k.clone());
+                }
+            }
+            s.cursor = s.cursor.min(self.map.len());
+        }
+        Some((old, at))
+    }
+
+    /// Starts a snapshot of this shard at this instant.
+    pub fn snapshot_start(&mut self) {
+        self.snap = Some(Box::new(Snap {
+            cursor: self.map.len(),
+            ..Default::default()
+        }));
+    }
+
+    /// Whether a snapshot of this shard is in progress.
+    pub fn snapshot_active(&self) -> bool {
+        self.snap.is_some()
+    }
+
+    /// Abandons the snapshot (a failed or cancelled save).
+    pub fn snapshot_abort(&mut self) {
+        self.snap = None;
+    }
+
+    /// Writes up to `budget` unwritten entries through `emit` (key, value,
+    /// expire time), highest positions first, and returns the preserved
+    /// entries gathered so far plus whether the shard is done (its
+    /// snapshot state is then dropped).
+    pub fn snapshot_step(
+        &mut self,
+        budget: usize,
+        mut emit: impl FnMut(&[u8], &Value, u64),
+    ) -> (Preserved, bool) {
+        let Some(s) = &mut self.snap else {
+            return (Vec::new(), true);
+        };
+        let mut n = 0;
+        while n < budget && s.cursor > 0 {
+            s.cursor -= 1;
+            let Some((k, e)) = self.map.get_index(s.cursor) else {
+                continue;
+            };
+            if s.skip.contains(k.as_slice()) {
+                continue;
+            }
+            let at = if self.ttl.is_empty() {
+                0
+            } else {
+                self.ttl.get(k.as_slice()).copied().unwrap_or(0)
+            };
+            emit(k, &e.value, at);
+            n += 1;
+        }
+        let preserved = std::mem::take(&mut s.preserved);
+        let done = s.cursor == 0;
+        if done {
+            self.snap = None;
+        }
+        (preserved, done)
     }
 
     /// Iterates over all entries, expired ones included.
@@ -470,6 +663,78 @@ mod tests {
         }
         for i in 0..400u32 {
             assert!(seen.contains(i.to_string().as_bytes()), "missed {i}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod snapshot_tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    /// Whatever happens to the shard during a snapshot, the snapshot holds
+    /// exactly the contents at its start.
+    #[test]
+    fn snapshot_is_the_state_at_its_start() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        for round in 0..300 {
+            let mut s = Shard::new();
+            let n = rng.gen_range(0..60);
+            for i in 0..n {
+                let at = if rng.gen_bool(0.3) { 10_000 + i } else { 0 };
+                s.insert_with_expire(
+                    format!("k{i}").as_bytes(),
+                    Entry::new(Value::string(format!("v{i}").as_bytes())),
+                    at,
+                );
+            }
+            let expected: std::collections::BTreeMap<Vec<u8>, (Value, u64)> = s
+                .iter()
+                .map(|(k, e)| (k.to_vec(), (e.value.clone(), s.expire_at(k))))
+                .collect();
+            s.snapshot_start();
+            let mut got = std::collections::BTreeMap::new();
+            loop {
+                // Random changes between steps.
+                for _ in 0..rng.gen_range(0..6) {
+                    let k = format!("k{}", rng.gen_range(0..80));
+                    match rng.gen_range(0..6) {
+                        0 => {
+                            s.remove(k.as_bytes());
+                        }
+                        1 => s.set(k.as_bytes(), Value::string(b"new")),
+                        2 => {
+                            if let Some(e) = s.get_mut(k.as_bytes(), 0) {
+                                e.value = Value::string(b"changed");
+                            }
+                        }
+                        3 => {
+                            s.set_expire(k.as_bytes(), 99_999);
+                        }
+                        4 if round % 10 == 0 => {
+                            s.clear();
+                        }
+                        _ => {}
+                    }
+                }
+                let mut step = Vec::new();
+                let (pres, done) = s.snapshot_step(rng.gen_range(1..5), |k, v, at| {
+                    step.push((k.to_vec(), (v.clone(), at)))
+                });
+                for (k, v, at) in pres {
+                    step.push((k.to_vec(), (v, at)));
+                }
+                for (k, v) in step {
+                    assert!(
+                        got.insert(k.clone(), v).is_none(),
+                        "round {round}: {k:?} twice"
+                    );
+                }
+                if done {
+                    break;
+                }
+            }
+            assert_eq!(got, expected, "round {round}");
         }
     }
 }

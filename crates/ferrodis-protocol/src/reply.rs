@@ -128,6 +128,12 @@ impl ReplyBuf {
         self.buf.extend_from_slice(b);
     }
 
+    /// Appends bytes that are already complete RESP frames (pub/sub
+    /// messages another connection encoded for this client).
+    pub fn raw(&mut self, frames: &[u8]) {
+        self.put(frames);
+    }
+
     #[inline]
     fn header_u64(&mut self, prefix: u8, n: u64) {
         let mut tmp = [0u8; INT_BUF_LEN + 3];

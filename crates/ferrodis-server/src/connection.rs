@@ -15,6 +15,7 @@ use bytes::{Bytes, BytesMut};
 use ferrodis_commands::auth::auth_required;
 use ferrodis_commands::blocking::{write_timeout_reply, BlockRequest};
 use ferrodis_commands::error::CommandError;
+use ferrodis_commands::pubsub;
 use ferrodis_commands::{execute, After, Client, ClientShared, ServerState, ShutdownMode};
 use ferrodis_config::table::OutputBufferLimit;
 use ferrodis_protocol::{ParseLimits, RequestParser};
@@ -341,9 +342,14 @@ pub async fn serve(
                 }
                 _ = wake.notified() => {
                     if shared.killed.load(Ordering::Acquire) { break 'conn; }
+                    // Pub/Sub messages other connections queued.
+                    if !deliver_messages(&mut client, &mut out, &stream, &srv, &class) {
+                        break 'conn;
+                    }
                     continue 'conn;
                 }
-                _ = idle(limits.timeout) => break 'conn,
+                // Subscribers are never idle-timed out, as in Redis.
+                _ = idle(limits.timeout.filter(|_| !client.subs.active())) => break 'conn,
             }
             limits.refresh(&srv);
             shared.touch();
@@ -356,6 +362,8 @@ pub async fn serve(
             limits.parse.authenticated = client.authenticated || !auth_required(&srv);
             match parser.parse(&mut buf, &limits.parse, &mut argv) {
                 Ok(true) => {
+                    // Messages that arrived before this command go first.
+                    pubsub::absorb(&mut client);
                     execute(&srv, &mut client, &argv);
                     if class.hard > 0 && out.over_limit(&class, client.reply.len()) {
                         output_limit_reached(&shared);
@@ -402,10 +410,12 @@ pub async fn serve(
             );
             break;
         }
-        srv.stats.total_commands_processed.fetch_add(
-            std::mem::take(&mut client.pending_commands),
-            Ordering::Relaxed,
-        );
+        client.fold_counters(&srv);
+        if shared.pubsub.overflowed() {
+            output_limit_reached(&shared);
+            break;
+        }
+        pubsub::absorb(&mut client);
         if out.send(&mut client, &stream, &srv).is_err() {
             break;
         }
@@ -447,17 +457,49 @@ pub async fn serve(
             need_read = false;
         }
     }
-    srv.stats
-        .total_commands_processed
-        .fetch_add(client.pending_commands, Ordering::Relaxed);
+    client.fold_counters(&srv);
+    ferrodis_commands::dispatch::client_closed(&srv, &mut client);
     srv.clients.unregister(shared.id);
 }
 
 /// The `client-output-buffer-limit` class of a client: 0 normal, 1
-/// replica, 2 pub/sub. Replicas and subscribers do not exist yet, so every
-/// client is normal.
-fn client_class(_client: &Client) -> usize {
-    0
+/// replica, 2 pub/sub (a client with any subscription). Replicas do not
+/// exist yet.
+fn client_class(client: &Client) -> usize {
+    if client.subs.active() {
+        2
+    } else {
+        0
+    }
+}
+
+/// Writes the Pub/Sub messages queued for an idle client and enforces its
+/// output limit; false if the connection must close.
+fn deliver_messages(
+    client: &mut Client,
+    out: &mut Output,
+    stream: &TcpStream,
+    srv: &ServerState,
+    class: &OutputBufferLimit,
+) -> bool {
+    let shared = client.shared.clone();
+    if shared.pubsub.overflowed() {
+        output_limit_reached(&shared);
+        return false;
+    }
+    if shared.pubsub.queued() == 0 {
+        return true;
+    }
+    pubsub::absorb(client);
+    if out.send(client, stream, srv).is_err() {
+        return false;
+    }
+    shared.omem.store(out.pending, Ordering::Relaxed);
+    if out.over_limit(class, 0) {
+        output_limit_reached(&shared);
+        return false;
+    }
+    true
 }
 
 fn output_limit_reached(shared: &ClientShared) {
@@ -496,6 +538,19 @@ async fn wait_blocked(
                 if client.shared.killed.load(Ordering::Acquire) {
                     keep = false;
                     break;
+                }
+                // A RESP3 subscriber receives messages while blocked.
+                if client.shared.pubsub.overflowed() {
+                    output_limit_reached(&client.shared);
+                    keep = false;
+                    break;
+                }
+                if client.shared.pubsub.queued() > 0 {
+                    pubsub::absorb(client);
+                    if !flush(stream, client, srv).await {
+                        keep = false;
+                        break;
+                    }
                 }
                 match client.shared.unblock.swap(0, Ordering::AcqRel) {
                     1 => {

@@ -26,6 +26,7 @@ pub fn spawn(srv: Arc<ServerState>) {
             srv.keyspace
                 .perform_evictions(ferrodis_engine::alloc::used_memory);
             srv.keyspace.active_expire(hz, effort, deadline);
+            ferrodis_commands::persistence::cron(&srv);
             let now = Instant::now();
             if now < deadline {
                 std::thread::sleep(deadline - now);

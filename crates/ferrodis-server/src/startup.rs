@@ -15,6 +15,8 @@ use crate::listener;
 
 #[derive(Debug, Error)]
 pub enum StartError {
+    #[error("{0}")]
+    Load(String),
     #[error("Can't chdir to '{dir}': {source}")]
     Chdir { dir: String, source: std::io::Error },
     #[error("{0}")]
@@ -172,6 +174,15 @@ async fn serve(mut config: Config) -> Result<(), StartError> {
     };
     ferrodis_commands::server::apply_runtime_config(&config);
     let srv = Arc::new(ServerState::new(config, info));
+    srv.install_hooks();
+    match ferrodis_commands::persistence::load_at_startup(&srv) {
+        Ok(Some(n)) => tracing::info!("Done loading RDB, keys loaded: {n}"),
+        Ok(None) => {}
+        Err(msg) => {
+            tracing::error!("{msg}");
+            return Err(StartError::Load(msg));
+        }
+    }
     crate::cron::spawn(srv.clone());
     let (tx, mut rx) = mpsc::unbounded_channel::<ShutdownMode>();
     for l in listeners {
@@ -190,10 +201,13 @@ async fn serve(mut config: Config) -> Result<(), StartError> {
         _ = signal("SIGINT") => ShutdownMode::Default,
     };
     srv.shutting_down.store(true, Ordering::Release);
-    if mode == ShutdownMode::Save {
-        tracing::warn!(
-            "SHUTDOWN SAVE requested but persistence is not available yet; nothing saved"
-        );
+    let save_points = !srv.config.read().save.is_empty();
+    if mode == ShutdownMode::Save || (mode == ShutdownMode::Default && save_points) {
+        ferrodis_commands::persistence::wait_bgsave(&srv);
+        tracing::info!("Saving the final RDB snapshot before exiting.");
+        if let Err(e) = ferrodis_commands::persistence::save_now(&srv) {
+            tracing::warn!("Error trying to save the DB, can't exit: {e}");
+        }
     }
     tracing::info!("ferrodis is now ready to exit, bye bye...");
     Ok(())

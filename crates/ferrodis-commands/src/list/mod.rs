@@ -25,6 +25,7 @@ use crate::args::{eq_ic, parse_i64_strict, parse_int};
 use crate::blocking::{parse_timeout, TimeoutReply};
 use crate::context::Ctx;
 use crate::error::{CmdResult, CommandError};
+use crate::notify::{class, emit};
 
 pub use rows::COMMANDS;
 
@@ -62,12 +63,29 @@ fn lookup_list<'s>(
     }
 }
 
-/// Deletes `key` if its list has become empty.
-fn drop_if_empty(shard: &mut Shard, key: &[u8], now: u64) {
+/// Deletes `key` if its list has become empty; true if it did.
+fn drop_if_empty(shard: &mut Shard, key: &[u8], now: u64) -> bool {
     let empty =
         matches!(shard.peek(key, now), Some(Entry { value: Value::List(l), .. }) if l.is_empty());
     if empty {
         shard.remove(key);
+    }
+    empty
+}
+
+/// The pop event of an end.
+fn pop_event(end: End) -> &'static str {
+    match end {
+        End::Head => "lpop",
+        End::Tail => "rpop",
+    }
+}
+
+/// The push event of an end.
+fn push_event(end: End) -> &'static str {
+    match end {
+        End::Head => "lpush",
+        End::Tail => "rpush",
     }
 }
 
@@ -127,11 +145,15 @@ fn push_generic(ctx: &mut Ctx<'_>, end: End, only_existing: bool) -> CmdResult {
             }
             let n = l.len();
             shard.insert(key, Entry::new(Value::List(Box::new(l))));
+            emit(ctx.srv, ctx.client, class::NEW, "new", key);
             n
         }
     };
-    drop(shard);
     ctx.client.reply.integer(len as i64);
+    if len > 0 {
+        emit(ctx.srv, ctx.client, class::LIST, push_event(end), key);
+    }
+    drop(shard);
     Ok(())
 }
 
@@ -173,15 +195,24 @@ fn pop_generic(ctx: &mut Ctx<'_>, end: End, name: &str) -> CmdResult {
         }
         return Ok(());
     };
-    match count {
-        None => reply_pops(ctx, l, end, 1),
+    let popped = match count {
+        None => {
+            reply_pops(ctx, l, end, 1);
+            1
+        }
         Some(c) => {
             let n = (c as u64).min(l.len() as u64) as usize;
             ctx.client.reply.array(n);
             reply_pops(ctx, l, end, n);
+            n
         }
+    };
+    if popped > 0 {
+        emit(ctx.srv, ctx.client, class::LIST, pop_event(end), key);
     }
-    drop_if_empty(&mut shard, key, now);
+    if drop_if_empty(&mut shard, key, now) {
+        emit(ctx.srv, ctx.client, class::GENERIC, "del", key);
+    }
     Ok(())
 }
 
@@ -234,8 +265,9 @@ fn lset(ctx: &mut Ctx<'_>) -> CmdResult {
         .resolve_index(index)
         .ok_or(CommandError::ListIndexOutOfRange)?;
     l.set(i, elem);
-    drop(shard);
     ctx.client.reply.ok();
+    emit(ctx.srv, ctx.client, class::LIST, "lset", key);
+    drop(shard);
     Ok(())
 }
 
@@ -296,7 +328,10 @@ fn ltrim(ctx: &mut Ctx<'_>) -> CmdResult {
         };
         l.remove_front(front);
         l.remove_back(back);
-        drop_if_empty(&mut shard, key, now);
+        emit(ctx.srv, ctx.client, class::LIST, "ltrim", key);
+        if drop_if_empty(&mut shard, key, now) {
+            emit(ctx.srv, ctx.client, class::GENERIC, "del", key);
+        }
     }
     drop(shard);
     ctx.client.reply.ok();
@@ -314,7 +349,12 @@ fn lrem(ctx: &mut Ctx<'_>) -> CmdResult {
         Some(l) => l.remove_matching(elem, count),
         None => 0,
     };
-    drop_if_empty(&mut shard, key, now);
+    if removed > 0 {
+        emit(ctx.srv, ctx.client, class::LIST, "lrem", key);
+    }
+    if drop_if_empty(&mut shard, key, now) {
+        emit(ctx.srv, ctx.client, class::GENERIC, "del", key);
+    }
     drop(shard);
     ctx.client.reply.integer(removed as i64);
     Ok(())
@@ -341,7 +381,9 @@ fn linsert(ctx: &mut Ctx<'_>) -> CmdResult {
         None => 0,
         Some(l) => {
             if l.insert_by_pivot(&argv[3], after, &argv[4]) {
-                l.len() as i64
+                let n = l.len() as i64;
+                emit(ctx.srv, ctx.client, class::LIST, "linsert", key);
+                n
             } else {
                 -1
             }
@@ -496,7 +538,9 @@ fn move_generic(
             return Ok(false);
         };
         l.push(to, &v);
+        emit(ctx.srv, ctx.client, class::LIST, push_event(to), dst);
         ctx.client.reply.bulk(&v);
+        emit(ctx.srv, ctx.client, class::LIST, pop_event(from), src);
         return Ok(true);
     }
     if let Some(e) = guard.shard(dst).get(dst, now) {
@@ -504,7 +548,7 @@ fn move_generic(
             return Err(CommandError::WrongType);
         }
     }
-    let v = {
+    let (v, src_deleted) = {
         let shard = guard.shard(src);
         let Some(l) = lookup_list(shard, src, now)? else {
             return Ok(false);
@@ -512,20 +556,34 @@ fn move_generic(
         let Some(v) = l.pop(from) else {
             return Ok(false);
         };
-        drop_if_empty(shard, src, now);
-        v
+        (v, drop_if_empty(shard, src, now))
     };
     let shard = guard.shard(dst);
-    match lookup_list(shard, dst, now)? {
-        Some(l) => l.push(to, &v),
+    let created = match lookup_list(shard, dst, now)? {
+        Some(l) => {
+            l.push(to, &v);
+            false
+        }
         None => {
             let mut l = new_list(ctx);
             l.push(to, &v);
             shard.insert(dst, Entry::new(Value::List(Box::new(l))));
+            true
         }
+    };
+    // Redis's order: the destination's events and the reply, then the
+    // source's.
+    let srv = ctx.srv;
+    if created {
+        emit(srv, ctx.client, class::NEW, "new", dst);
+    }
+    emit(srv, ctx.client, class::LIST, push_event(to), dst);
+    ctx.client.reply.bulk(&v);
+    emit(srv, ctx.client, class::LIST, pop_event(from), src);
+    if src_deleted {
+        emit(srv, ctx.client, class::GENERIC, "del", src);
     }
     drop(guard);
-    ctx.client.reply.bulk(&v);
     Ok(true)
 }
 
@@ -623,7 +681,10 @@ fn mpop_generic(
                 reply_pops(ctx, l, end, n);
             }
         }
-        drop_if_empty(shard, k, now);
+        emit(ctx.srv, ctx.client, class::LIST, pop_event(end), k);
+        if drop_if_empty(shard, k, now) {
+            emit(ctx.srv, ctx.client, class::GENERIC, "del", k);
+        }
         return Ok(true);
     }
     Ok(false)

@@ -7,6 +7,7 @@ use super::{lookup_str, max_string_len};
 use crate::args::{eq_ic, parse_i64_strict, parse_int};
 use crate::context::Ctx;
 use crate::error::{CmdResult, CommandError};
+use crate::notify::{class, emit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Overflow {
@@ -210,8 +211,8 @@ fn bitfield_generic(ctx: &mut Ctx<'_>, read_only_cmd: bool) -> CmdResult {
     let now = ctx.now_ms;
     let db = ctx.srv.keyspace.db(ctx.client.db);
     let mut shard = db.lock(key);
-    let r = &mut ctx.client.reply;
     if !writes {
+        let r = &mut ctx.client.reply;
         let s = lookup_str(&mut shard, key, now)?;
         r.array(ops.len());
         let mut read = |b: &[u8]| {
@@ -238,7 +239,13 @@ fn bitfield_generic(ctx: &mut Ctx<'_>, read_only_cmd: bool) -> CmdResult {
         .map(|o| o.offset + o.bits as u64 - 1)
         .max()
         .unwrap_or(0);
-    let buf = lookup_for_bit_write(&mut shard, key, now, highest)?;
+    let created = crate::notify::enabled(class::NEW) && !shard.contains(key, now);
+    let (buf, _) = lookup_for_bit_write(&mut shard, key, now, highest)?;
+    if created {
+        emit(ctx.srv, ctx.client, class::NEW, "new", key);
+    }
+    let r = &mut ctx.client.reply;
+    let mut changes = 0;
     r.array(ops.len());
     for op in &ops {
         let old = get_bits(buf, op.offset, op.bits);
@@ -248,6 +255,7 @@ fn bitfield_generic(ctx: &mut Ctx<'_>, read_only_cmd: bool) -> CmdResult {
                 Some(new) => {
                     r.integer(field_value(old, op.signed, op.bits));
                     set_bits(buf, op.offset, op.bits, new);
+                    changes += 1;
                 }
                 None => r.null(),
             },
@@ -261,11 +269,15 @@ fn bitfield_generic(ctx: &mut Ctx<'_>, read_only_cmd: bool) -> CmdResult {
                     Some(new) => {
                         r.integer(field_value(new & mask(op.bits), op.signed, op.bits));
                         set_bits(buf, op.offset, op.bits, new);
+                        changes += 1;
                     }
                     None => r.null(),
                 }
             }
         }
+    }
+    if changes > 0 {
+        emit(ctx.srv, ctx.client, class::STRING, "setbit", key);
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ use super::{lookup_str, max_string_len, str_mut, str_ref};
 use crate::args::{eq_ic, parse_i64_strict, parse_int};
 use crate::context::Ctx;
 use crate::error::{CmdResult, CommandError};
+use crate::notify::{class, emit};
 
 /// Parses a bit offset. With `hash`, `#N` means N fields of `bits` bits.
 /// Offsets whose byte would lie beyond `proto-max-bulk-len` are refused.
@@ -32,22 +33,26 @@ pub(crate) fn parse_bit_offset(
 
 /// The string under `key` made raw and at least `maxbit / 8 + 1` bytes
 /// long, created (zero-filled) when absent; WRONGTYPE for other types.
+/// Also says whether the key was created or lengthened.
 pub(crate) fn lookup_for_bit_write<'s>(
     shard: &'s mut Shard,
     key: &[u8],
     now: u64,
     maxbit: u64,
-) -> Result<&'s mut Vec<u8>, CommandError> {
+) -> Result<(&'s mut Vec<u8>, bool), CommandError> {
     let need = (maxbit >> 3) as usize + 1;
+    let mut grown = false;
     if shard.get(key, now).is_none() {
         shard.insert(key, Entry::new(Value::Str(StrValue::raw(vec![0; need]))));
+        grown = true;
     }
     let e = shard.get_mut(key, now).ok_or(CommandError::WrongType)?; // present: inserted above
     let v = str_mut(e)?.make_raw();
     if v.len() < need {
         v.resize(need, 0);
+        grown = true;
     }
-    Ok(v)
+    Ok((v, grown))
 }
 
 /// SETBIT key offset value: the bit's previous value.
@@ -61,7 +66,8 @@ pub(crate) fn setbit(ctx: &mut Ctx<'_>) -> CmdResult {
     let key = &ctx.argv[1];
     let db = ctx.srv.keyspace.db(ctx.client.db);
     let mut shard = db.lock(key);
-    let v = lookup_for_bit_write(&mut shard, key, ctx.now_ms, offset)?;
+    let created = crate::notify::enabled(class::NEW) && !shard.contains(key, ctx.now_ms);
+    let (v, grown) = lookup_for_bit_write(&mut shard, key, ctx.now_ms, offset)?;
     let byte = (offset >> 3) as usize;
     let mask = 0x80u8 >> (offset & 7);
     let old = v[byte] & mask != 0;
@@ -69,6 +75,14 @@ pub(crate) fn setbit(ctx: &mut Ctx<'_>) -> CmdResult {
         v[byte] |= mask;
     } else {
         v[byte] &= !mask;
+    }
+    if created {
+        emit(ctx.srv, ctx.client, class::NEW, "new", key);
+    }
+    // As Redis: an event only when the key was created or grew, or the bit
+    // changed.
+    if grown || old != (on == 1) {
+        emit(ctx.srv, ctx.client, class::STRING, "setbit", key);
     }
     ctx.client.reply.integer(old as i64);
     Ok(())
@@ -352,9 +366,13 @@ pub(crate) fn bitop(ctx: &mut Ctx<'_>) -> CmdResult {
     }
     let shard = guard.shard(dest);
     if maxlen > 0 {
-        shard.insert(dest, Entry::new(Value::Str(StrValue::raw(res))));
-    } else {
-        shard.remove(dest);
+        let old = shard.insert(dest, Entry::new(Value::Str(StrValue::raw(res))));
+        if old.is_none() {
+            emit(ctx.srv, ctx.client, class::NEW, "new", dest);
+        }
+        emit(ctx.srv, ctx.client, class::STRING, "set", dest);
+    } else if shard.remove(dest).is_some() {
+        emit(ctx.srv, ctx.client, class::GENERIC, "del", dest);
     }
     ctx.client.reply.integer(maxlen as i64);
     Ok(())

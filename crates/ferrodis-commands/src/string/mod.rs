@@ -24,6 +24,7 @@ use crate::args::{eq_ic, parse_int, ArgCursor};
 
 use crate::context::Ctx;
 use crate::error::{CmdResult, CommandError};
+use crate::notify::{class, emit};
 
 pub use rows::COMMANDS;
 
@@ -265,6 +266,14 @@ fn set_generic(
         Expiry::None | Expiry::Persist => 0,
     };
     shard.insert_with_expire(key, Entry::new(Value::string(val)), expire_at);
+    let (srv, client) = (ctx.srv, &mut *ctx.client);
+    if !exists {
+        emit(srv, client, class::NEW, "new", key);
+    }
+    emit(srv, client, class::STRING, "set", key);
+    if matches!(o.expiry, Expiry::At(_)) {
+        emit(srv, client, class::GENERIC, "expire", key);
+    }
     Ok(true)
 }
 
@@ -335,15 +344,21 @@ fn getex(ctx: &mut Ctx<'_>) -> CmdResult {
     // The expire number is checked only once the key is known to exist.
     resolve_expire(&mut o, pending, now, true)?;
     s.with_bytes(|b| ctx.client.reply.bulk(b));
+    let (srv, client) = (ctx.srv, &mut *ctx.client);
     match o.expiry {
         Expiry::At(t) if t <= now => {
             shard.remove(key);
+            emit(srv, client, class::GENERIC, "del", key);
         }
         Expiry::At(t) => {
             shard.set_expire(key, t);
+            emit(srv, client, class::GENERIC, "expire", key);
         }
         Expiry::Persist => {
-            shard.set_expire(key, 0);
+            if shard.expire_at(key) != 0 {
+                shard.set_expire(key, 0);
+                emit(srv, client, class::GENERIC, "persist", key);
+            }
         }
         Expiry::None | Expiry::Keep => {}
     }
@@ -360,6 +375,7 @@ fn getdel(ctx: &mut Ctx<'_>) -> CmdResult {
         Some(s) => {
             s.with_bytes(|b| ctx.client.reply.bulk(b));
             shard.remove(key);
+            emit(ctx.srv, ctx.client, class::GENERIC, "del", key);
         }
     }
     Ok(())
@@ -370,11 +386,21 @@ fn getset(ctx: &mut Ctx<'_>) -> CmdResult {
     let (key, val) = (&ctx.argv[1], &ctx.argv[2]);
     let db = ctx.srv.keyspace.db(ctx.client.db);
     let mut shard = db.lock(key);
-    match lookup_str(&mut shard, key, ctx.now_ms)? {
-        None => ctx.client.reply.null(),
-        Some(s) => s.with_bytes(|b| ctx.client.reply.bulk(b)),
-    }
+    let existed = match lookup_str(&mut shard, key, ctx.now_ms)? {
+        None => {
+            ctx.client.reply.null();
+            false
+        }
+        Some(s) => {
+            s.with_bytes(|b| ctx.client.reply.bulk(b));
+            true
+        }
+    };
     shard.insert(key, Entry::new(Value::string(val)));
+    if !existed {
+        emit(ctx.srv, ctx.client, class::NEW, "new", key);
+    }
+    emit(ctx.srv, ctx.client, class::STRING, "set", key);
     Ok(())
 }
 
@@ -415,8 +441,15 @@ fn mset_generic(ctx: &mut Ctx<'_>, nx: bool) -> Result<bool, CommandError> {
             }
         }
     }
+    let new_events = crate::notify::enabled(class::NEW);
     for kv in pairs.chunks_exact(2) {
-        guard.shard(&kv[0]).set(&kv[0], Value::string(&kv[1]));
+        let shard = guard.shard(&kv[0]);
+        let created = new_events && !shard.contains(&kv[0], now);
+        shard.set(&kv[0], Value::string(&kv[1]));
+        if created {
+            emit(ctx.srv, ctx.client, class::NEW, "new", &kv[0]);
+        }
+        emit(ctx.srv, ctx.client, class::STRING, "set", &kv[0]);
     }
     Ok(true)
 }
@@ -454,9 +487,11 @@ fn append(ctx: &mut Ctx<'_>) -> CmdResult {
         }
         None => {
             shard.insert(key, Entry::new(Value::string(val)));
+            emit(ctx.srv, ctx.client, class::NEW, "new", key);
             val.len()
         }
     };
+    emit(ctx.srv, ctx.client, class::STRING, "append", key);
     ctx.client.reply.integer(len as i64);
     Ok(())
 }
@@ -486,9 +521,11 @@ fn incr_decr_generic(ctx: &mut Ctx<'_>, by: i64) -> CmdResult {
         }
         None => {
             shard.insert(key, Entry::new(Value::Str(StrValue::Int(by))));
+            emit(ctx.srv, ctx.client, class::NEW, "new", key);
             by
         }
     };
+    emit(ctx.srv, ctx.client, class::STRING, "incrby", key);
     ctx.client.reply.integer(new);
     Ok(())
 }
@@ -538,8 +575,10 @@ fn incrbyfloat(ctx: &mut Ctx<'_>) -> CmdResult {
         Some(e) => e.value = v,
         None => {
             shard.insert(key, Entry::new(v));
+            emit(ctx.srv, ctx.client, class::NEW, "new", key);
         }
     }
+    emit(ctx.srv, ctx.client, class::STRING, "incrbyfloat", key);
     ctx.client.reply.bulk(&text);
     Ok(())
 }
@@ -607,7 +646,9 @@ fn setrange(ctx: &mut Ctx<'_>) -> CmdResult {
                 }
                 let v = s.make_raw();
                 write_at(v, offset as usize, val);
-                v.len()
+                let n = v.len();
+                emit(ctx.srv, ctx.client, class::STRING, "setrange", key);
+                n
             }
         }
         None => {
@@ -621,6 +662,8 @@ fn setrange(ctx: &mut Ctx<'_>) -> CmdResult {
                 write_at(&mut v, offset as usize, val);
                 let n = v.len();
                 shard.insert(key, Entry::new(Value::Str(StrValue::raw(v))));
+                emit(ctx.srv, ctx.client, class::NEW, "new", key);
+                emit(ctx.srv, ctx.client, class::STRING, "setrange", key);
                 n
             }
         }

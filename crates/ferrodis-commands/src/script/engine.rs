@@ -1,0 +1,562 @@
+//! The Lua interpreters (one per thread), the sandbox, and running one
+//! script: arguments in, the time/kill hook, the error handler, and the
+//! result turned into the caller's reply.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use mlua::{
+    ChunkMode, Function, HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Table, Value, VmState,
+};
+use parking_lot::Mutex;
+
+use super::call::{self, CallState};
+use super::{RunInfo, Script};
+use crate::context::{Client, ServerState};
+use crate::error::CommandError;
+use ferrodis_protocol::ReplyBuf;
+
+/// The sandbox set-up that is easier to say in Lua.
+const PRELUDE: &str = include_str!("prelude.lua");
+
+/// Chunk name of the prelude; error positions skip frames from it.
+const INTERNAL_SOURCE: &str = "=sandbox";
+
+/// Chunk name of scripts: error messages say `user_script:<line>:`.
+const SCRIPT_SOURCE: &str = "@user_script";
+
+/// Lua instructions between two checks of the kill flag.
+const HOOK_EVERY: u32 = 10_000;
+
+/// What SCRIPT KILL makes the script raise.
+pub const KILLED: &str = "ERR Script killed by user with SCRIPT KILL...";
+
+/// How one run is set up.
+pub struct RunOptions<'a> {
+    pub sha: [u8; 40],
+    /// EVAL_RO / EVALSHA_RO, or `#!lua flags=no-writes`.
+    pub read_only: bool,
+    /// Over maxmemory at the start: deny-oom commands are refused.
+    pub deny_oom: bool,
+    pub keys: &'a [Bytes],
+    pub args: &'a [Bytes],
+    pub info: Arc<RunInfo>,
+}
+
+/// One thread's interpreter and what it keeps between scripts.
+struct State {
+    lua: Lua,
+    /// `Scripting::id` and generation this interpreter was built for.
+    owner: u64,
+    generation: u64,
+    funcs: HashMap<[u8; 40], Function>,
+    /// The environment scripts see (a read-only proxy of the globals).
+    env: Table,
+    /// The real globals table (KEYS and ARGV are set in it).
+    globals: Table,
+    /// The primitives table shared with the prelude.
+    prims: Table,
+    xpcall: Function,
+    msgh: Function,
+    /// This interpreter's share of INFO's used_memory_lua.
+    memory: Arc<AtomicUsize>,
+}
+
+thread_local! {
+    static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
+}
+
+/// Memory of every thread's interpreter, for INFO.
+static MEMORY: Mutex<Vec<Arc<AtomicUsize>>> = Mutex::new(Vec::new());
+
+/// Bytes used by the Lua interpreters of all threads (INFO
+/// used_memory_lua).
+pub fn lua_memory() -> usize {
+    MEMORY
+        .lock()
+        .iter()
+        .map(|m| m.load(Ordering::Relaxed))
+        .sum()
+}
+
+impl Drop for State {
+    fn drop(&mut self) {
+        self.memory.store(0, Ordering::Relaxed);
+        MEMORY.lock().retain(|m| !Arc::ptr_eq(m, &self.memory));
+    }
+}
+
+/// Drops this thread's interpreter (SCRIPT FLUSH); other threads notice
+/// the new generation on their next script.
+pub fn flush_this_thread() {
+    let old = STATE.with(|s| s.try_borrow_mut().ok().and_then(|mut s| s.take()));
+    drop(old);
+}
+
+fn internal<E: std::fmt::Display>(e: E) -> CommandError {
+    CommandError::ScriptInternal(crate::error::Lossy(e.to_string().into_bytes()))
+}
+
+/// Runs `f` with this thread's interpreter, building it first if there is
+/// none or it belongs to another server or generation.
+fn with_state<R>(
+    srv: &ServerState,
+    f: impl FnOnce(&mut State) -> Result<R, CommandError>,
+) -> Result<R, CommandError> {
+    STATE.with(|cell| {
+        // A script cannot start another one (EVAL is refused from
+        // scripts), so the interpreter is never borrowed twice.
+        let mut slot = cell.try_borrow_mut().map_err(internal)?;
+        let owner = srv.scripting.id;
+        let generation = srv.scripting.generation.load(Ordering::Relaxed);
+        let stale = match slot.as_ref() {
+            Some(st) => st.owner != owner || st.generation != generation,
+            None => true,
+        };
+        if stale {
+            *slot = None;
+            *slot = Some(build(owner, generation).map_err(internal)?);
+        }
+        match slot.as_mut() {
+            Some(st) => f(st),
+            None => Err(internal("no interpreter")),
+        }
+    })
+}
+
+/// A new interpreter with Redis's libraries and the sandbox.
+fn build(owner: u64, generation: u64) -> mlua::Result<State> {
+    let lua = Lua::new_with(
+        StdLib::TABLE | StdLib::STRING | StdLib::MATH,
+        LuaOptions::default(),
+    )?;
+    let globals = lua.globals();
+    let xpcall: Function = globals.raw_get("xpcall")?;
+    let msgh = lua.create_function(error_handler)?;
+    let prims = lua.create_table()?;
+    prims.raw_set("mark", lua.create_table()?)?;
+    prims.raw_set("msgh", msgh.clone())?;
+    prims.raw_set("version", crate::REDIS_VERSION)?;
+    prims.raw_set("version_num", version_num())?;
+    prims.raw_set("errmsg", lua.create_function(|_, v: Value| Ok(error_text(&v)))?)?;
+    call::register(&lua, &prims)?;
+    prims.raw_set("bit", super::bitlib::module(&lua)?)?;
+    prims.raw_set(
+        "cjson_new",
+        lua.create_function(|lua, ()| super::cjson::module(lua))?,
+    )?;
+    prims.raw_set("struct", super::structlib::module(&lua)?)?;
+    prims.raw_set("cmsgpack", super::cmsgpack::module(&lua)?)?;
+    let env: Table = lua
+        .load(PRELUDE)
+        .set_name(INTERNAL_SOURCE)
+        .set_mode(ChunkMode::Text)
+        .call(prims.clone())?;
+    let memory = Arc::new(AtomicUsize::new(lua.used_memory()));
+    MEMORY.lock().push(memory.clone());
+    Ok(State {
+        lua,
+        owner,
+        generation,
+        funcs: HashMap::new(),
+        env,
+        globals,
+        prims,
+        xpcall,
+        msgh,
+        memory,
+    })
+}
+
+/// REDIS_VERSION_NUM: 0x00MMmmpp.
+fn version_num() -> i64 {
+    let mut parts = crate::REDIS_VERSION
+        .split('.')
+        .map(|p| p.parse::<i64>().unwrap_or(0));
+    let major = parts.next().unwrap_or(0);
+    let minor = parts.next().unwrap_or(0);
+    let patch = parts.next().unwrap_or(0);
+    (major << 16) | (minor << 8) | patch
+}
+
+impl State {
+    /// The compiled function of a script, compiling it on first use in
+    /// this interpreter.
+    fn function(&mut self, sha: &[u8; 40], script: &Script) -> Result<Function, CommandError> {
+        if let Some(f) = self.funcs.get(sha) {
+            return Ok(f.clone());
+        }
+        let f = self
+            .lua
+            .load(&script.source[..])
+            .set_name(SCRIPT_SOURCE)
+            .set_mode(ChunkMode::Text)
+            .set_environment(self.env.clone())
+            .into_function()
+            .map_err(|e| {
+                let msg = match e {
+                    mlua::Error::SyntaxError { message, .. } => message,
+                    other => other.to_string(),
+                };
+                CommandError::ScriptCompile(crate::error::Lossy(msg.into_bytes()))
+            })?;
+        self.funcs.insert(*sha, f.clone());
+        Ok(f)
+    }
+}
+
+/// Compiles a script in this thread's interpreter (EVAL, SCRIPT LOAD), so
+/// that syntax errors are reported before it enters the cache.
+pub fn compile(srv: &ServerState, sha: &[u8; 40], script: &Script) -> Result<(), CommandError> {
+    with_state(srv, |st| st.function(sha, script).map(|_| ()))
+}
+
+/// The message of an error value raised from Rust (mlua wraps those in
+/// userdata), or the value's text.
+fn error_text(v: &Value) -> String {
+    fn root(e: &mlua::Error) -> String {
+        match e {
+            mlua::Error::CallbackError { cause, .. } => root(cause),
+            mlua::Error::RuntimeError(m) => m.clone(),
+            mlua::Error::MemoryError(m) => m.clone(),
+            other => other.to_string(),
+        }
+    }
+    match v {
+        Value::Error(e) => root(e),
+        Value::String(s) => s.to_string_lossy(),
+        Value::Nil => "nil".to_string(),
+        Value::Boolean(b) => b.to_string(),
+        Value::Integer(i) => i.to_string(),
+        Value::Number(n) => lua_number_text(*n),
+        other => format!("{}: {:?}", other.type_name(), other.to_pointer()),
+    }
+}
+
+/// Lua's `%.14g` text of a number.
+pub fn lua_number_text(n: f64) -> String {
+    String::from_utf8_lossy(&super::cjson::fmt_g(n, 14)).into_owned()
+}
+
+/// The message handler of a script run: turns any error value into an
+/// error table with the position of the script frame that raised it,
+/// `{err=..., source=..., line=...}`.
+fn error_handler(lua: &Lua, v: Value) -> mlua::Result<Table> {
+    let t = lua.create_table()?;
+    let msg: Value = match &v {
+        Value::Table(e) => match e.raw_get::<Value>("err")? {
+            s @ (Value::String(_) | Value::Integer(_) | Value::Number(_)) => s,
+            _ => Value::String(lua.create_string("ERR unknown error")?),
+        },
+        Value::Error(_) => {
+            let text = error_text(&v);
+            let text = if text.starts_with("ERR ") {
+                text
+            } else {
+                format!("ERR {text}")
+            };
+            Value::String(lua.create_string(text)?)
+        }
+        Value::String(s) => {
+            let mut b = b"ERR ".to_vec();
+            b.extend_from_slice(&s.as_bytes());
+            Value::String(lua.create_string(b)?)
+        }
+        other => Value::String(lua.create_string(format!("ERR {}", error_text(other)))?),
+    };
+    t.raw_set("err", msg)?;
+    // The first frame that is neither C nor the sandbox's own.
+    for level in 1..64 {
+        let Some(frame) = lua.inspect_stack(level) else {
+            break;
+        };
+        let src = frame.source();
+        if src.what == "C" || src.what == "tail" {
+            continue;
+        }
+        let Some(source) = src.source else { continue };
+        if source == INTERNAL_SOURCE {
+            continue;
+        }
+        t.raw_set("source", lua.create_string(source.as_bytes())?)?;
+        t.raw_set("line", frame.curr_line())?;
+        break;
+    }
+    Ok(t)
+}
+
+/// Runs a script for `client` and writes its reply (its result or its
+/// error) to `client.reply`.
+pub fn run(srv: &ServerState, client: &mut Client, script: &Script, opts: RunOptions<'_>) {
+    let db = client.db;
+    let resp = client.resp;
+    let last_cmd = client.shared.last_cmd.load(Ordering::Relaxed);
+    let no_block = std::mem::replace(&mut client.no_block, true);
+    let result = with_state(srv, |st| run_in(st, srv, client, script, &opts));
+    client.no_block = no_block;
+    // SELECT inside a script does not change the caller's database, and
+    // the caller's RESP version is its own.
+    if client.db != db {
+        client.select(db);
+    }
+    client.resp = resp;
+    client.reply.set_resp(resp);
+    client.shared.last_cmd.store(last_cmd, Ordering::Relaxed);
+    if let Err(e) = result {
+        client.reply.error(&e.to_string());
+        srv.stats
+            .total_error_replies
+            .fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+fn run_in(
+    st: &mut State,
+    srv: &ServerState,
+    client: &mut Client,
+    script: &Script,
+    opts: &RunOptions<'_>,
+) -> Result<(), CommandError> {
+    let func = st.function(&opts.sha, script)?;
+    let lua = &st.lua;
+    let keys = lua
+        .create_sequence_from(opts.keys.iter().map(|k| lua.create_string(k)))
+        .map_err(internal)?;
+    let args = lua
+        .create_sequence_from(opts.args.iter().map(|a| lua.create_string(a)))
+        .map_err(internal)?;
+    st.globals.raw_set("KEYS", keys).map_err(internal)?;
+    st.globals.raw_set("ARGV", args).map_err(internal)?;
+    let info = opts.info.clone();
+    lua.set_hook(
+        HookTriggers::new().every_nth_instruction(HOOK_EVERY),
+        move |_, _| {
+            if info.kill.load(Ordering::Acquire) {
+                Err(mlua::Error::RuntimeError(KILLED.to_string()))
+            } else {
+                Ok(VmState::Continue)
+            }
+        },
+    );
+    let state = RefCell::new(CallState {
+        client,
+        resp: 2,
+        read_only: opts.read_only,
+        deny_oom: opts.deny_oom,
+        info: opts.info.clone(),
+        scratch: ReplyBuf::new(),
+    });
+    let outcome = lua.scope(|scope| {
+        let s = &state;
+        st.prims.raw_set(
+            "call",
+            scope.create_function(move |lua, args: MultiValue| call::redis_call(lua, srv, s, args))?,
+        )?;
+        st.prims.raw_set(
+            "setresp",
+            scope.create_function(move |lua, args: MultiValue| call::setresp(lua, s, args))?,
+        )?;
+        st.prims.raw_set(
+            "acl_check_cmd",
+            scope.create_function(move |lua, args: MultiValue| {
+                call::acl_check_cmd(lua, srv, s, args)
+            })?,
+        )?;
+        let res: MultiValue = st.xpcall.call((func, st.msgh.clone()))?;
+        let mut cs = state.borrow_mut();
+        let script_resp = cs.resp;
+        let reply = &mut cs.client.reply;
+        let mut vals = res.into_iter();
+        let ok = matches!(vals.next(), Some(Value::Boolean(true)));
+        let v = vals.next().unwrap_or(Value::Nil);
+        if ok {
+            lua_to_reply(reply, &v, script_resp, 2)?;
+            Ok(true)
+        } else {
+            write_script_error(reply, &v, &opts.sha)?;
+            Ok(false)
+        }
+    });
+    lua.remove_hook();
+    // Let go of the arguments until the next run.
+    let _ = st.globals.raw_set("KEYS", Value::Nil);
+    let _ = st.globals.raw_set("ARGV", Value::Nil);
+    st.memory.store(lua.used_memory(), Ordering::Relaxed);
+    match outcome {
+        Ok(true) => Ok(()),
+        Ok(false) => {
+            srv.stats
+                .total_error_replies
+                .fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        }
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// `-<err> script: <sha>, on <source>:<line>.`
+fn write_script_error(reply: &mut ReplyBuf, v: &Value, sha: &[u8; 40]) -> mlua::Result<()> {
+    let mut line = b"-".to_vec();
+    let mut source = b"?".to_vec();
+    let mut at = "?".to_string();
+    if let Value::Table(t) = v {
+        match t.raw_get::<Value>("err")? {
+            Value::String(s) => line.extend_from_slice(&s.as_bytes()),
+            Value::Integer(i) => line.extend_from_slice(i.to_string().as_bytes()),
+            Value::Number(n) => line.extend_from_slice(lua_number_text(n).as_bytes()),
+            _ => line.extend_from_slice(b"ERR unknown error"),
+        }
+        if let Value::String(s) = t.raw_get::<Value>("source")? {
+            source = s.as_bytes().to_vec();
+        }
+        match t.raw_get::<Value>("line")? {
+            Value::Integer(i) => at = i.to_string(),
+            Value::Number(n) => at = lua_number_text(n),
+            _ => {}
+        }
+    } else {
+        line.extend_from_slice(error_text(v).as_bytes());
+    }
+    line.extend_from_slice(b" script: ");
+    line.extend_from_slice(sha);
+    line.extend_from_slice(b", on ");
+    line.extend_from_slice(&source);
+    line.push(b':');
+    line.extend_from_slice(at.as_bytes());
+    line.push(b'.');
+    reply.error_bytes(&line);
+    Ok(())
+}
+
+/// A Lua number as C's `(long long)` cast gives it on x86-64: NaN and
+/// values out of range become i64::MIN.
+pub fn lua_to_i64(n: f64) -> i64 {
+    if n.is_nan() || n >= 9_223_372_036_854_775_808.0 || n < -9_223_372_036_854_775_808.0 {
+        i64::MIN
+    } else {
+        n as i64
+    }
+}
+
+/// Lua's C stack limit for nested values being converted (Redis checks
+/// for room for 4 more slots at each value).
+const STACK_LIMIT: usize = 8000;
+
+/// Converts a script's result into the caller's reply, as Redis 7.0 does.
+/// `slots` models how much of Lua's stack Redis would be using at this
+/// depth (see `STACK_LIMIT`).
+fn lua_to_reply(r: &mut ReplyBuf, v: &Value, script_resp: u8, slots: usize) -> mlua::Result<()> {
+    if slots + 4 > STACK_LIMIT {
+        r.error("ERR reached lua stack limit");
+        return Ok(());
+    }
+    match v {
+        Value::String(s) => r.bulk(&s.as_bytes()),
+        Value::Boolean(b) => {
+            if script_resp == 2 {
+                if *b {
+                    r.integer(1);
+                } else {
+                    r.null();
+                }
+            } else {
+                r.boolean(*b);
+            }
+        }
+        Value::Integer(i) => r.integer(*i),
+        Value::Number(n) => r.integer(lua_to_i64(*n)),
+        Value::Table(t) => table_to_reply(r, t, script_resp, slots)?,
+        _ => r.null(),
+    }
+    Ok(())
+}
+
+fn number_of(v: &Value) -> Option<f64> {
+    match v {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Number(n) => Some(*n),
+        _ => None,
+    }
+}
+
+fn table_to_reply(r: &mut ReplyBuf, t: &Table, script_resp: u8, slots: usize) -> mlua::Result<()> {
+    if let Value::String(e) = t.raw_get::<Value>("err")? {
+        let mut line = b"-".to_vec();
+        line.extend_from_slice(&e.as_bytes());
+        r.error_bytes(&line);
+        return Ok(());
+    }
+    if let Value::String(s) = t.raw_get::<Value>("ok")? {
+        let mut status = s.as_bytes().to_vec();
+        for b in status.iter_mut() {
+            if *b == b'\r' || *b == b'\n' {
+                *b = b' ';
+            }
+        }
+        r.simple(&status);
+        return Ok(());
+    }
+    if let Some(d) = number_of(&t.raw_get::<Value>("double")?) {
+        r.double(d);
+        return Ok(());
+    }
+    if let Value::String(s) = t.raw_get::<Value>("big_number")? {
+        let digits = s.as_bytes();
+        if r.resp() == 3 {
+            let mut line = Vec::with_capacity(digits.len() + 3);
+            line.push(b'(');
+            line.extend(digits.iter().map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }));
+            line.extend_from_slice(b"\r\n");
+            r.raw(&line);
+        } else {
+            r.bulk(&digits);
+        }
+        return Ok(());
+    }
+    if let Value::Table(m) = t.raw_get::<Value>("map")? {
+        let d = r.deferred();
+        let mut n = 0;
+        for pair in m.pairs::<Value, Value>() {
+            let (k, v) = pair?;
+            lua_to_reply(r, &k, script_resp, slots + 4)?;
+            lua_to_reply(r, &v, script_resp, slots + 3)?;
+            n += 1;
+        }
+        r.set_deferred_map(d, n);
+        return Ok(());
+    }
+    if let Value::Table(s) = t.raw_get::<Value>("set")? {
+        let d = r.deferred();
+        let mut n = 0;
+        for pair in s.pairs::<Value, Value>() {
+            let (k, _) = pair?;
+            lua_to_reply(r, &k, script_resp, slots + 3)?;
+            n += 1;
+        }
+        r.set_deferred_set(d, n);
+        return Ok(());
+    }
+    if let Value::Table(vt) = t.raw_get::<Value>("verbatim_string")? {
+        if let (Value::String(fmt), Value::String(text)) =
+            (vt.raw_get::<Value>("format")?, vt.raw_get::<Value>("string")?)
+        {
+            r.verbatim(&fmt.to_string_lossy(), &text.as_bytes());
+            return Ok(());
+        }
+    }
+    let d = r.deferred();
+    let mut n = 0;
+    loop {
+        let v: Value = t.raw_get(n + 1)?;
+        if v.is_nil() {
+            break;
+        }
+        lua_to_reply(r, &v, script_resp, slots + 1)?;
+        n += 1;
+    }
+    r.set_deferred_array(d, n);
+    Ok(())
+}
