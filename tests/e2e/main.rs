@@ -7,6 +7,7 @@
 
 mod common;
 
+mod aof;
 mod auth;
 mod clients;
 mod command_table;
@@ -19,7 +20,9 @@ mod keyspace;
 mod limits;
 mod persistence;
 mod lists;
+mod notify;
 mod protocol;
+mod pubsub;
 mod sets;
 mod strings;
 mod transactions;

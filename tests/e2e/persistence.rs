@@ -12,7 +12,7 @@ use crate::common::{RawConn, Resp, Server};
 
 /// Fills a server with every type in every encoding, binary keys, large
 /// values and TTLs.
-fn populate(c: &mut RawConn) {
+pub(crate) fn populate(c: &mut RawConn) {
     let big = "x".repeat(100_000);
     let compressible = "abcd".repeat(500);
     c.cmd(&["SET", "str", "hello"]);
@@ -81,7 +81,7 @@ fn populate(c: &mut RawConn) {
 /// Everything observable about a dataset: per database, per key, its
 /// type, encoding, contents (sorted where order is not defined) and
 /// whether it has a TTL.
-fn dataset(port: u16) -> BTreeMap<(usize, Vec<u8>), String> {
+pub(crate) fn dataset(port: u16) -> BTreeMap<(usize, Vec<u8>), String> {
     let mut c = RawConn::connect(port);
     let mut out = BTreeMap::new();
     for db in 0..16 {
@@ -115,7 +115,7 @@ fn sorted(r: Resp) -> String {
     v.join(",")
 }
 
-fn fresh_dir(tag: &str) -> PathBuf {
+pub(crate) fn fresh_dir(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!(
         "ferrodis-persist-{}-{tag}-{}",
         std::process::id(),

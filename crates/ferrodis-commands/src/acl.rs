@@ -1048,6 +1048,7 @@ impl Acl {
     fn add_log(
         &self,
         reason: &'static str,
+        context: &'static str,
         object: &[u8],
         username: &[u8],
         now: u64,
@@ -1056,6 +1057,7 @@ impl Acl {
         let mut log = self.log.lock();
         let found = log.iter().position(|e| {
             e.reason == reason
+                && e.context == context
                 && e.object == object
                 && e.username == username
                 && now.saturating_sub(e.ctime) < LOG_GROUPING_MS
@@ -1072,7 +1074,7 @@ impl Acl {
         log.push_front(LogEntry {
             count: 1,
             reason,
-            context: "toplevel",
+            context,
             object: Bytes::copy_from_slice(object),
             username: Bytes::copy_from_slice(username),
             ctime: now,
@@ -1085,7 +1087,7 @@ impl Acl {
     pub fn log_auth_failure(&self, client: &Client, object: &str, username: &[u8], now: u64) {
         let mut info = String::new();
         crate::connection::client_line(&client.shared, &mut info);
-        self.add_log("auth", object.as_bytes(), username, now, info);
+        self.add_log("auth", "toplevel", object.as_bytes(), username, now, info);
     }
 }
 
@@ -1099,6 +1101,25 @@ pub fn check_command(
     e: &TableEntry,
     argv: &[Bytes],
 ) -> Result<(), CommandError> {
+    check_command_in(srv, client, e, argv, "toplevel").map_err(|denied| {
+        match denied {
+            Denied::Command => AclError::NoPermCommand(e.full_name.clone()),
+            Denied::Key => AclError::NoPermKey,
+            Denied::Channel => AclError::NoPermChannel,
+        }
+        .into()
+    })
+}
+
+/// The ACL check, with the ACL log's context for a refusal ("toplevel",
+/// or "lua" for a command called from a script).
+pub fn check_command_in(
+    srv: &ServerState,
+    client: &Client,
+    e: &TableEntry,
+    argv: &[Bytes],
+    context: &'static str,
+) -> Result<(), Denied> {
     let h = client.user.as_ref().unwrap_or(&srv.acl.default);
     if h.unrestricted.load(Ordering::Acquire) {
         return Ok(());
@@ -1107,25 +1128,29 @@ pub fn check_command(
     let Err((denied, pos)) = verdict else {
         return Ok(());
     };
-    let (reason, object, err) = match denied {
-        Denied::Command => (
-            "command",
-            Bytes::from(e.full_name.clone()),
-            AclError::NoPermCommand(e.full_name.clone()),
-        ),
-        Denied::Key => ("key", argv[pos].clone(), AclError::NoPermKey),
-        Denied::Channel => ("channel", argv[pos].clone(), AclError::NoPermChannel),
+    let (reason, object) = match denied {
+        Denied::Command => ("command", Bytes::from(e.full_name.clone())),
+        Denied::Key => ("key", argv[pos].clone()),
+        Denied::Channel => ("channel", argv[pos].clone()),
     };
     let mut info = String::new();
     crate::connection::client_line(&client.shared, &mut info);
     srv.acl.add_log(
         reason,
+        context,
         &object,
         &h.name,
         ferrodis_engine::clock::now_ms(),
         info,
     );
-    Err(err.into())
+    Err(denied)
+}
+
+/// Whether the client's user may run `e` with `argv` (no ACL log entry):
+/// redis.acl_check_cmd.
+pub fn allowed(srv: &ServerState, client: &Client, e: &TableEntry, argv: &[Bytes]) -> bool {
+    let h = client.user.as_ref().unwrap_or(&srv.acl.default);
+    h.unrestricted.load(Ordering::Acquire) || h.data.read().check(e, argv).is_ok()
 }
 
 /// Makes `h` the client's user after a successful AUTH.

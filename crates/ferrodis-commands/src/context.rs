@@ -105,12 +105,18 @@ pub struct ServerState {
     pub pubsub: crate::pubsub::PubSub,
     /// WATCHed keys (multi.rs).
     pub watches: crate::multi::Watches,
+    /// The stream of changes for the AOF and replicas (propagate.rs).
+    pub propagator: crate::propagate::Propagator,
+    /// The append-only file (aof.rs).
+    pub aof: crate::aof::AofState,
     /// Snapshots and their statistics (persistence.rs).
     pub persist: crate::persistence::PersistState,
     /// This state's own Arc, for work that outlives a command (BGSAVE).
     self_ref: std::sync::OnceLock<std::sync::Weak<ServerState>>,
     /// Users and the ACL log (acl.rs).
     pub acl: crate::acl::Acl,
+    /// Script cache and running scripts (script/).
+    pub scripting: crate::script::Scripting,
     pub info: ServerInfo,
     /// Set once shutdown has begun.
     pub shutting_down: AtomicBool,
@@ -146,9 +152,12 @@ impl ServerState {
             blocking: Default::default(),
             pubsub: Default::default(),
             watches: Default::default(),
+            propagator: Default::default(),
+            aof: Default::default(),
             persist: crate::persistence::PersistState::new(info.started_unix_ms / 1000),
             self_ref: std::sync::OnceLock::new(),
             acl,
+            scripting: Default::default(),
             info,
             shutting_down: AtomicBool::new(false),
         }
@@ -308,6 +317,17 @@ pub struct Client {
     pub multi: Option<Box<crate::multi::MultiState>>,
     /// WATCHed keys, if any.
     pub watch: Option<Box<crate::multi::WatchState>>,
+    /// The server's own client (AOF loading): no authentication or ACL.
+    pub internal: bool,
+    /// Set by a handler whose effect must be propagated as other commands
+    /// (see propagate.rs); empty means nothing to propagate.
+    pub propagate: Option<Vec<Vec<Bytes>>>,
+    /// Inside EXEC (or a script): propagated commands collected with their
+    /// database, emitted as one unit at the end.
+    pub prop_batch: Option<Vec<(usize, Vec<Bytes>)>>,
+    /// Stream offset of this client's last propagated write (appendfsync
+    /// always waits for it before replying).
+    pub prop_offset: u64,
 }
 
 impl Client {
@@ -327,6 +347,10 @@ impl Client {
             subs: Default::default(),
             multi: None,
             watch: None,
+            internal: false,
+            propagate: None,
+            prop_batch: None,
+            prop_offset: 0,
         }
     }
 

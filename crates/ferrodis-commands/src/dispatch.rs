@@ -45,6 +45,9 @@ fn gates(
     if !spec.arity_ok(argv.len()) {
         return Err(CommandError::WrongArity(e.full_name.clone()));
     }
+    if client.internal {
+        return Ok(());
+    }
     if !client.authenticated && spec.flags & NO_AUTH == 0 && srv.acl.auth_required() {
         return Err(CommandError::NoAuth);
     }
@@ -52,6 +55,7 @@ fn gates(
         return Err(CommandError::NotAllowedInMulti);
     }
     crate::acl::check_command(srv, client, e, argv)?;
+    crate::script::busy_gate(srv, client, e)?;
     // Over maxmemory: evict first; refuse commands that may grow memory
     // when nothing more can be evicted. Not inside EXEC or a script: the
     // transaction was admitted as a whole.
@@ -62,7 +66,10 @@ fn gates(
         if outcome == ferrodis_engine::evict::Outcome::Fail {
             let denyoom = spec.flags & DENYOOM != 0
                 || multi::is_exec(e)
-                    && client.multi.as_ref().is_some_and(|m| m.flags & DENYOOM != 0);
+                    && client
+                        .multi
+                        .as_ref()
+                        .is_some_and(|m| m.flags & DENYOOM != 0);
             // Queueing grows memory too: inside MULTI everything but the
             // commands that end it is refused.
             let queueing = client.multi.is_some() && !multi::exempt_from_queue_oom(e);
@@ -135,6 +142,17 @@ fn call(
     };
     let db = client.db;
     let write = spec.flags & WRITE != 0;
+    // With a consumer of the stream, a write runs with its shards held so
+    // that it is emitted before anyone else can change those keys.
+    let propagating = write && srv.propagator.is_active();
+    let hold = (propagating && !ferrodis_engine::hold::holding()).then(|| {
+        multi::hold_for(
+            &srv.keyspace,
+            db,
+            std::iter::empty(),
+            std::iter::once((spec, argv)),
+        )
+    });
     let mark = write.then(|| multi::begin_write(srv, db, spec, argv));
     let mut ctx = Ctx {
         srv,
@@ -149,6 +167,11 @@ fn call(
             ctx.client.pending_dirty += 1;
         }
     }
+    if propagating && result.is_ok() && ctx.client.block.is_none() {
+        crate::propagate::command(srv, ctx.client, db, argv);
+    }
+    ctx.client.propagate = None;
+    drop(hold);
     result?;
     // A write may have made a key non-empty that someone is blocked on:
     // wake the first waiter of each key the command names. A blocking
@@ -194,6 +217,7 @@ pub fn execute(srv: &ServerState, client: &mut Client, argv: &[Bytes]) {
     }
     client.pending_commands += 1;
     let mark = client.reply.len();
+    let own = crate::pubsub::enter_command(client);
     if let Err(err) = run(srv, client, argv) {
         // A handler fails before writing, but guard against a partial reply
         // anyway so the stream stays well-formed.
@@ -203,6 +227,8 @@ pub fn execute(srv: &ServerState, client: &mut Client, argv: &[Bytes]) {
             .total_error_replies
             .fetch_add(1, Ordering::Relaxed);
     }
+    // A subscriber's own messages (RESP3) not yet placed by the handler.
+    crate::pubsub::leave_command(client, own, mark);
 }
 
 /// Releases what a closing connection holds in shared registries.

@@ -217,6 +217,17 @@ pub enum CommandError {
     BgsaveInProgress,
     #[error("ERR")]
     SaveFailed,
+    #[error("ERR An AOF log rewriting in progress: can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.")]
+    BgsaveAofRunning,
+    #[error("ERR Background append only file rewriting already in progress")]
+    RewriteInProgress,
+    /// Not a reply: BGREWRITEAOF's "scheduled" outcome.
+    #[error("rewrite scheduled")]
+    RewriteScheduled,
+    #[error("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.")]
+    RewriteFailed,
+    #[error("ERR BGREWRITEAOF needs appendonly yes")]
+    AofOff,
     #[error("ERR Invalid TTL value, must be >= 0")]
     InvalidTtl,
     #[error("ERR Invalid IDLETIME value, must be >= 0")]
@@ -262,6 +273,41 @@ pub enum CommandError {
     Acl(crate::acl::AclError),
     #[error("{0}")]
     ConfigSet(#[from] ConfigSetError),
+    // --- scripting (script/) ---
+    #[error("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.")]
+    Busy,
+    #[error("NOSCRIPT No matching script. Please use EVAL.")]
+    NoScript,
+    #[error("NOTBUSY No scripts in execution right now.")]
+    NotBusy,
+    #[error("UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.")]
+    Unkillable,
+    #[error("ERR Number of keys can't be negative")]
+    NumkeysNegative,
+    #[error("ERR SCRIPT FLUSH only support SYNC|ASYNC option")]
+    ScriptFlushOption,
+    #[error("ERR Use SCRIPT DEBUG YES/SYNC/NO")]
+    ScriptDebugMode,
+    /// Our own text: the Lua debugger does not exist here.
+    #[error("ERR SCRIPT DEBUG YES and SYNC are not supported: this server has no Lua debugger")]
+    ScriptDebugUnsupported,
+    #[error("ERR Invalid script shebang")]
+    InvalidShebang,
+    #[error("ERR Unexpected engine in script shebang: {0}")]
+    ShebangEngine(Lossy),
+    #[error("ERR Unknown lua shebang option: {0}")]
+    ShebangOption(Lossy),
+    #[error("ERR Unexpected flag in script shebang: {0}")]
+    ShebangFlag(Lossy),
+    #[error("ERR Can not execute a script with write flag using *_ro command.")]
+    RoScriptWithWriteFlag,
+    #[error("ERR Error compiling script (new function): {0}")]
+    ScriptCompile(Lossy),
+    /// The Lua interpreter failed outside the script's control (out of
+    /// memory, an internal error); our own text.
+    #[error("ERR Error running script: {0}")]
+    ScriptInternal(Lossy),
+    // --- end scripting ---
 }
 
 /// Bytes shown in an error the way Redis prints a C string: lossy UTF-8 with

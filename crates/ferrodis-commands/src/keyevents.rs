@@ -8,6 +8,7 @@ use crate::context::ServerState;
 
 pub fn key_removed_by_server(srv: &ServerState, db: usize, key: &[u8], why: Removal) {
     crate::multi::key_removed(srv, db, key, why);
+    crate::propagate::key_removed(srv, db, key);
     let (class, event) = match why {
         Removal::Expired => (crate::notify::class::EXPIRED, "expired"),
         Removal::Evicted => (crate::notify::class::EVICTED, "evicted"),

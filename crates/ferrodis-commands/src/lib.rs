@@ -15,9 +15,10 @@
 //! - families: [`connection`], [`server`], [`command`], [`string`],
 //!   [`keyspace`] (Redis's "generic"), [`hash`], [`set`],
 //!   [`memory`], [`list`] (with the blocking pops), [`sort`], [`zset`],
-//!   [`multi`] (MULTI/EXEC/WATCH).
+//!   [`multi`] (MULTI/EXEC/WATCH), [`script`] (EVAL and SCRIPT: Lua).
 
 pub mod acl;
+pub mod aof;
 pub mod args;
 pub mod auth;
 pub mod blocking;
@@ -34,8 +35,10 @@ pub mod list;
 pub mod memory;
 pub mod multi;
 pub mod persistence;
+pub mod propagate;
 pub mod notify;
 pub mod pubsub;
+pub mod script;
 pub mod server;
 pub mod set;
 pub mod sort;

@@ -472,18 +472,19 @@ fn reaches_beyond_keys(spec: &CommandSpec) -> bool {
         || matches!(spec.name, "sort" | "sort_ro" | "move" | "copy")
 }
 
-/// Locks what the transaction can touch: the shards of its keys and of the
-/// watched keys, or everything when a command reaches beyond its keys.
-fn hold_for<'a>(ks: &'a Keyspace, client: &Client, queue: &[Queued]) -> Hold<'a> {
-    let mut db = client.db;
-    let mut keys: Vec<(usize, &[u8])> = Vec::new();
-    if let Some(w) = &client.watch {
-        keys.extend(w.keys.iter().map(|(d, k)| (*d, k.as_ref())));
-    }
-    for q in queue {
-        let spec = q.entry.spec;
+/// Locks what a run of commands starting in database `db` can touch: the
+/// shards of their keys and of `extra` keys, or everything when a command
+/// reaches beyond its keys.
+pub fn hold_for<'a, 'k>(
+    ks: &'a Keyspace,
+    mut db: usize,
+    extra: impl Iterator<Item = (usize, &'k [u8])>,
+    cmds: impl Iterator<Item = (&'static CommandSpec, &'k [Bytes])>,
+) -> Hold<'a> {
+    let mut keys: Vec<(usize, &[u8])> = extra.collect();
+    for (spec, argv) in cmds {
         if spec.name == "select" {
-            match crate::args::parse_int(&q.argv[1]) {
+            match crate::args::parse_int(&argv[1]) {
                 Ok(i) if i >= 0 && (i as usize) < ks.len() => db = i as usize,
                 _ => {}
             }
@@ -492,8 +493,8 @@ fn hold_for<'a>(ks: &'a Keyspace, client: &Client, queue: &[Queued]) -> Hold<'a>
         if reaches_beyond_keys(spec) {
             return ks.hold_all();
         }
-        for p in key_positions(spec, &q.argv) {
-            keys.push((db, q.argv[p].as_ref()));
+        for p in key_positions(spec, argv) {
+            keys.push((db, argv[p].as_ref()));
         }
     }
     ks.hold_keys(keys)
@@ -509,7 +510,18 @@ fn exec(ctx: &mut Ctx<'_>) -> CmdResult {
         unwatch_all(srv, ctx.client);
         return Err(CommandError::ExecAbortPrevious);
     }
-    let hold = hold_for(&srv.keyspace, ctx.client, &state.queue);
+    let watched = ctx
+        .client
+        .watch
+        .as_ref()
+        .map(|w| &w.keys[..])
+        .unwrap_or(&[]);
+    let hold = hold_for(
+        &srv.keyspace,
+        ctx.client.db,
+        watched.iter().map(|(d, k)| (*d, k.as_ref())),
+        state.queue.iter().map(|q| (q.entry.spec, &q.argv[..])),
+    );
     if let Some(w) = &ctx.client.watch {
         let stale = w.keys.iter().any(|(db, k)| {
             let shard = srv.keyspace.db(*db).lock(k);
@@ -527,11 +539,18 @@ fn exec(ctx: &mut Ctx<'_>) -> CmdResult {
     // unwatches before executing).
     unwatch_all(srv, ctx.client);
     let no_block = std::mem::replace(&mut ctx.client.no_block, true);
+    let outer_batch = ctx.client.prop_batch.replace(Vec::new());
     ctx.reply().array(state.queue.len());
     for q in &state.queue {
         crate::dispatch::execute_queued(srv, ctx.client, q.entry, &q.argv);
     }
     ctx.client.no_block = no_block;
+    let batch = std::mem::replace(&mut ctx.client.prop_batch, outer_batch).unwrap_or_default();
+    match ctx.client.prop_batch.as_mut() {
+        // EXEC inside something that collects (a script): hand over.
+        Some(outer) => outer.extend(batch),
+        None => crate::propagate::transaction(srv, ctx.client, batch),
+    }
     drop(hold);
     Ok(())
 }

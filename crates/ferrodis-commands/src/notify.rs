@@ -79,7 +79,7 @@ pub fn emit_db(
 ) {
     notify(srv, class, event, db, key);
     if client.subs.active() {
-        crate::pubsub::absorb(client);
+        crate::pubsub::absorb_own(client);
     }
 }
 

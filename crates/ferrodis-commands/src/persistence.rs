@@ -40,6 +40,10 @@ pub struct PersistState {
     last_bgsave_try: AtomicU64,
     pub saves: AtomicU64,
     pub loading: AtomicBool,
+    /// A background job (save or AOF rewrite) owns the shards' snapshot
+    /// state; only one runs at a time, as Redis runs one child.
+    job: AtomicBool,
+    pub bgsave_scheduled: AtomicBool,
     pub last_load_keys_loaded: AtomicU64,
     pub last_load_keys_expired: AtomicU64,
 }
@@ -57,6 +61,8 @@ impl PersistState {
             last_bgsave_try: AtomicU64::new(0),
             saves: AtomicU64::new(0),
             loading: AtomicBool::new(false),
+            job: AtomicBool::new(false),
+            bgsave_scheduled: AtomicBool::new(false),
             last_load_keys_loaded: AtomicU64::new(0),
             last_load_keys_expired: AtomicU64::new(0),
         }
@@ -90,6 +96,17 @@ impl PersistState {
         )
     }
 
+    /// Claims the single background-job slot.
+    pub fn try_begin_job(&self) -> bool {
+        self.job
+            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+
+    pub fn end_job(&self) {
+        self.job.store(false, Ordering::Release);
+    }
+
     fn saved(&self, dirty_before: u64) {
         // Changes made while saving stay counted.
         let _ = self
@@ -106,7 +123,7 @@ fn rdb_path(srv: &ServerState) -> PathBuf {
     PathBuf::from(&srv.config.read().dbfilename)
 }
 
-fn save_options(srv: &ServerState) -> SaveOptions {
+pub fn save_options(srv: &ServerState) -> SaveOptions {
     let cfg = srv.config.read();
     SaveOptions {
         compress: cfg.rdbcompression,
@@ -119,7 +136,7 @@ fn save_options(srv: &ServerState) -> SaveOptions {
     }
 }
 
-fn aux() -> Aux {
+pub fn aux() -> Aux {
     Aux {
         redis_ver: crate::REDIS_VERSION.to_string(),
         ctime: now_ms() / 1000,
@@ -145,15 +162,13 @@ pub fn save_now(srv: &ServerState) -> Result<SaveStats, RdbError> {
     Ok(stats)
 }
 
-/// Starts a background save; false if one is already running.
+/// Starts a background save; false if a save or AOF rewrite is running.
 pub fn bgsave_start(srv: &Arc<ServerState>) -> bool {
     let p = &srv.persist;
-    if p.bgsave_in_progress
-        .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
-        .is_err()
-    {
+    if !p.try_begin_job() {
         return false;
     }
+    p.bgsave_in_progress.store(true, Ordering::Release);
     let start = now_ms();
     p.bgsave_started_ms.store(start, Ordering::Relaxed);
     p.last_bgsave_try.store(start / 1000, Ordering::Relaxed);
@@ -168,6 +183,7 @@ pub fn bgsave_start(srv: &Arc<ServerState>) -> bool {
         srv.keyspace.snapshot_abort();
         p.bgsave_in_progress.store(false, Ordering::Release);
         p.last_bgsave_ok.store(false, Ordering::Relaxed);
+        p.end_job();
         return false;
     }
     tracing::info!("Background saving started");
@@ -197,6 +213,7 @@ fn bgsave_run(srv: &ServerState) {
     p.last_bgsave_time_sec
         .store(started.elapsed().as_secs() as i64, Ordering::Relaxed);
     p.bgsave_in_progress.store(false, Ordering::Release);
+    p.end_job();
 }
 
 /// Waits for a running background save to end (SHUTDOWN, tests).
@@ -210,7 +227,13 @@ pub fn wait_bgsave(srv: &ServerState) {
 /// reached (after a failure, at most every 5 seconds).
 pub fn cron(srv: &Arc<ServerState>) {
     let p = &srv.persist;
-    if p.bgsave_in_progress.load(Ordering::Acquire) {
+    if p.bgsave_in_progress.load(Ordering::Acquire)
+        || srv.aof.rewrite_in_progress.load(Ordering::Acquire)
+    {
+        return;
+    }
+    if p.bgsave_scheduled.swap(false, Ordering::AcqRel) {
+        bgsave_start(srv);
         return;
     }
     let dirty = p.dirty.load(Ordering::Relaxed);
@@ -344,6 +367,17 @@ fn bgsave(ctx: &mut Ctx<'_>) -> CmdResult {
         return Err(CommandError::Syntax);
     }
     let srv = ctx.srv.arc().ok_or(CommandError::SaveFailed)?;
+    if srv.persist.bgsave_in_progress.load(Ordering::Acquire) {
+        return Err(CommandError::BgsaveInProgress);
+    }
+    if srv.aof.rewrite_in_progress.load(Ordering::Acquire) {
+        if ctx.argc() == 2 {
+            srv.persist.bgsave_scheduled.store(true, Ordering::Release);
+            ctx.reply().simple(b"Background saving scheduled");
+            return Ok(());
+        }
+        return Err(CommandError::BgsaveAofRunning);
+    }
     if !bgsave_start(&srv) {
         return Err(CommandError::BgsaveInProgress);
     }

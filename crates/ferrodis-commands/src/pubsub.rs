@@ -16,6 +16,14 @@
 //! publisher in publish order, and after the confirmation of the SUBSCRIBE
 //! that made it a receiver.
 //!
+//! A subscribed client's own command (PUBLISH to itself, keyspace events
+//! of its writes, RESP3) delivers to itself synchronously, as Redis does:
+//! while [`execute`](crate::dispatch::execute) runs a subscribed client's
+//! command, frames for that client go to a thread-local buffer that the
+//! handler moves into its reply where Redis would write them
+//! ([`absorb_own`]); what is left at the end (events of keys expired by a
+//! lookup) goes before the command's reply ([`leave_command`]).
+//!
 //! Invariants: a client is in the registry's list for a name exactly when
 //! the name is in its `Subscriptions` (both change under the registry's
 //! write lock, on the client's own task); a registry entry never holds an
@@ -175,8 +183,72 @@ impl Mailbox {
     }
 }
 
-/// Appends one encoded frame to `to`'s mailbox and wakes its task.
+thread_local! {
+    /// The subscribed client whose command this thread is running (0:
+    /// none), and the frames delivered to it meanwhile.
+    static OWN: std::cell::RefCell<(u64, Vec<u8>)> =
+        const { std::cell::RefCell::new((0, Vec::new())) };
+}
+
+/// What [`enter_command`] changed: nothing, or the previous owner.
+pub struct OwnGuard(Option<u64>);
+
+/// Called before a command runs: a subscribed client receives its own
+/// frames synchronously. Costs nothing for other clients.
+#[inline]
+pub fn enter_command(client: &Client) -> OwnGuard {
+    if !client.subs.active() {
+        return OwnGuard(None);
+    }
+    OwnGuard(Some(OWN.with(|o| {
+        std::mem::replace(&mut o.borrow_mut().0, client.id())
+    })))
+}
+
+/// Called after the command: frames for the client that no handler placed
+/// go before its reply (`mark` is where the reply began).
+#[inline]
+pub fn leave_command(client: &mut Client, guard: OwnGuard, mark: usize) {
+    let Some(prev) = guard.0 else {
+        return;
+    };
+    OWN.with(|o| {
+        let mut o = o.borrow_mut();
+        if o.0 == client.id() && !o.1.is_empty() {
+            client.reply.insert_raw(mark, &o.1);
+            o.1.clear();
+        }
+        o.0 = prev;
+    });
+}
+
+/// Moves the frames this client's command delivered to itself into its
+/// reply, at the current position.
+pub fn absorb_own(client: &mut Client) {
+    OWN.with(|o| {
+        let mut o = o.borrow_mut();
+        if o.0 == client.id() && !o.1.is_empty() {
+            client.reply.raw(&o.1);
+            o.1.clear();
+        }
+    });
+}
+
+/// Appends one encoded frame to `to`'s mailbox and wakes its task (or,
+/// for the client running the current command, to its own buffer).
 fn deliver(to: &ClientShared, frame: &[u8]) {
+    let own = OWN.with(|o| {
+        let mut o = o.borrow_mut();
+        if o.0 == to.id {
+            o.1.extend_from_slice(frame);
+            true
+        } else {
+            false
+        }
+    });
+    if own {
+        return;
+    }
     let mb = &to.pubsub;
     if mb.overflowed.load(Ordering::Relaxed) {
         return;
@@ -465,7 +537,7 @@ fn sunsubscribe(ctx: &mut Ctx<'_>) -> CmdResult {
 fn publish_cmd(ctx: &mut Ctx<'_>) -> CmdResult {
     let n = publish(ctx.srv, &ctx.argv[1], &ctx.argv[2]);
     // A RESP3 subscriber publishing to itself sees the message first.
-    absorb(ctx.client);
+    absorb_own(ctx.client);
     ctx.reply().integer(n as i64);
     Ok(())
 }
@@ -473,7 +545,7 @@ fn publish_cmd(ctx: &mut Ctx<'_>) -> CmdResult {
 /// SPUBLISH shardchannel message
 fn spublish(ctx: &mut Ctx<'_>) -> CmdResult {
     let n = publish_shard(ctx.srv, &ctx.argv[1], &ctx.argv[2]);
-    absorb(ctx.client);
+    absorb_own(ctx.client);
     ctx.reply().integer(n as i64);
     Ok(())
 }

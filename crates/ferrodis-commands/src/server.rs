@@ -263,7 +263,7 @@ pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
             }),
             "persistence" => section(&mut out, "Persistence", &|o| {
                 o.push_str(&srv.persist.info());
-                o.push_str("aof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:-1\r\naof_current_rewrite_time_sec:-1\r\naof_last_bgrewrite_status:ok\r\naof_rewrites:0\r\naof_rewrites_consecutive_failures:0\r\naof_last_write_status:ok\r\naof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n");
+                o.push_str(&crate::aof::info(srv));
             }),
             "stats" => section(&mut out, "Stats", &|o| {
                 let s = &srv.stats;

@@ -137,7 +137,9 @@ pub fn table() -> &'static Table {
             crate::zset::COMMANDS,
             crate::pubsub::COMMANDS,
             crate::multi::COMMANDS,
+            crate::script::COMMANDS,
             crate::persistence::COMMANDS,
+            crate::aof::COMMANDS,
         ])
     })
 }

@@ -148,6 +148,15 @@ pub struct Config {
     pub save: String,
     pub appendonly: bool,
     pub dbfilename: String,
+    pub appendfilename: String,
+    pub appenddirname: String,
+    /// Index into `table::FSYNC_POLICIES`: 0 no, 1 everysec, 2 always.
+    pub appendfsync: u8,
+    pub no_appendfsync_on_rewrite: bool,
+    pub auto_aof_rewrite_percentage: i64,
+    pub auto_aof_rewrite_min_size: u64,
+    pub aof_load_truncated: bool,
+    pub aof_use_rdb_preamble: bool,
     pub rdbcompression: bool,
     pub rdbchecksum: bool,
     pub stop_writes_on_bgsave_error: bool,
@@ -160,6 +169,8 @@ pub struct Config {
     pub active_expire_effort: u32,
     /// Keys sampled per eviction round (approximated LRU/LFU/TTL).
     pub maxmemory_samples: u32,
+    /// Milliseconds a script runs before other clients get -BUSY.
+    pub busy_reply_threshold: u64,
     /// How long one command may spend evicting, 0..100 (10 = Redis default).
     pub maxmemory_eviction_tenacity: u32,
     /// LFU counter growth: higher means more hits per increment.
@@ -212,6 +223,14 @@ impl Default for Config {
             save: String::new(),
             appendonly: false,
             dbfilename: String::new(),
+            appendfilename: String::new(),
+            appenddirname: String::new(),
+            appendfsync: 1,
+            no_appendfsync_on_rewrite: false,
+            auto_aof_rewrite_percentage: 100,
+            auto_aof_rewrite_min_size: 0,
+            aof_load_truncated: true,
+            aof_use_rdb_preamble: true,
             rdbcompression: true,
             rdbchecksum: true,
             stop_writes_on_bgsave_error: true,
@@ -222,6 +241,7 @@ impl Default for Config {
             maxmemory_policy: MaxmemoryPolicy::Noeviction,
             active_expire_effort: 1,
             maxmemory_samples: 5,
+            busy_reply_threshold: 5000,
             maxmemory_eviction_tenacity: 10,
             lfu_log_factor: 10,
             lfu_decay_time: 1,

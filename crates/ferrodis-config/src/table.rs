@@ -88,6 +88,9 @@ impl std::fmt::Debug for DirectiveSpec {
 pub const MAX_BIND: usize = 16;
 
 const LOGLEVELS: &[&str] = &["debug", "verbose", "notice", "warning"];
+/// `appendfsync` values, in `Config::appendfsync` order.
+pub const FSYNC_POLICIES: &[&str] = &["no", "everysec", "always"];
+
 const POLICIES: &[&str] = &[
     "volatile-lru",
     "volatile-lfu",
@@ -394,6 +397,86 @@ static TABLE: &[DirectiveSpec] = &[
         set: |c, v| c.appendonly = boolean(v),
     },
     DirectiveSpec {
+        name: "appendfilename",
+        aliases: &[],
+        kind: Kind::String,
+        default: "appendonly.aof",
+        mutability: Mutability::Immutable,
+        doc: "Base name of the append-only files.",
+        get: |c| Value::Str(c.appendfilename.clone()),
+        set: |c, v| c.appendfilename = string(v),
+    },
+    DirectiveSpec {
+        name: "appenddirname",
+        aliases: &[],
+        kind: Kind::String,
+        default: "appendonlydir",
+        mutability: Mutability::Immutable,
+        doc: "Directory (inside `dir`) holding the append-only files and their manifest.",
+        get: |c| Value::Str(c.appenddirname.clone()),
+        set: |c, v| c.appenddirname = string(v),
+    },
+    DirectiveSpec {
+        name: "appendfsync",
+        aliases: &[],
+        kind: Kind::Enum(FSYNC_POLICIES),
+        default: "everysec",
+        mutability: Mutability::Mutable,
+        doc: "When the append-only file is fsynced: always (before replying), everysec, or no.",
+        get: |c| Value::Enum(c.appendfsync as usize),
+        set: |c, v| c.appendfsync = index(v) as u8,
+    },
+    DirectiveSpec {
+        name: "no-appendfsync-on-rewrite",
+        aliases: &[],
+        kind: Kind::Bool,
+        default: "no",
+        mutability: Mutability::Mutable,
+        doc: "Skip fsyncs of the append-only file while a rewrite or save runs.",
+        get: |c| Value::Bool(c.no_appendfsync_on_rewrite),
+        set: |c, v| c.no_appendfsync_on_rewrite = boolean(v),
+    },
+    DirectiveSpec {
+        name: "auto-aof-rewrite-percentage",
+        aliases: &[],
+        kind: Kind::Int { min: 0, max: I32MAX },
+        default: "100",
+        mutability: Mutability::Mutable,
+        doc: "Rewrite the append-only file when it grew by this percentage over its size after the last rewrite; 0 disables.",
+        get: |c| Value::Int(c.auto_aof_rewrite_percentage),
+        set: |c, v| c.auto_aof_rewrite_percentage = int(v),
+    },
+    DirectiveSpec {
+        name: "auto-aof-rewrite-min-size",
+        aliases: &[],
+        kind: Kind::Memory { min: 0, max: LLMAX },
+        default: "64mb",
+        mutability: Mutability::Mutable,
+        doc: "No automatic rewrite below this size.",
+        get: |c| Value::Mem(c.auto_aof_rewrite_min_size),
+        set: |c, v| c.auto_aof_rewrite_min_size = mem(v),
+    },
+    DirectiveSpec {
+        name: "aof-load-truncated",
+        aliases: &[],
+        kind: Kind::Bool,
+        default: "yes",
+        mutability: Mutability::Mutable,
+        doc: "Load an append-only file whose last command is incomplete (dropping it) instead of refusing to start.",
+        get: |c| Value::Bool(c.aof_load_truncated),
+        set: |c, v| c.aof_load_truncated = boolean(v),
+    },
+    DirectiveSpec {
+        name: "aof-use-rdb-preamble",
+        aliases: &[],
+        kind: Kind::Bool,
+        default: "yes",
+        mutability: Mutability::Mutable,
+        doc: "Write the base file of a rewrite in RDB format.",
+        get: |c| Value::Bool(c.aof_use_rdb_preamble),
+        set: |c, v| c.aof_use_rdb_preamble = boolean(v),
+    },
+    DirectiveSpec {
         name: "daemonize",
         aliases: &[],
         kind: Kind::Bool,
@@ -562,6 +645,16 @@ static TABLE: &[DirectiveSpec] = &[
         doc: "Accepted for compatibility; list nodes are never compressed.",
         get: |c| Value::Int(c.list_compress_depth),
         set: |c, v| c.list_compress_depth = int(v),
+    },
+    DirectiveSpec {
+        name: "busy-reply-threshold",
+        aliases: &["lua-time-limit"],
+        kind: Kind::Int { min: 0, max: i64::MAX },
+        default: "5000",
+        mutability: Mutability::Mutable,
+        doc: "Milliseconds a script may run before other clients get -BUSY replies (and SCRIPT KILL is accepted).",
+        get: |c| Value::Int(c.busy_reply_threshold as i64),
+        set: |c, v| c.busy_reply_threshold = int(v).max(0) as u64,
     },
 ];
 

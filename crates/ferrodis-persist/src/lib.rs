@@ -10,6 +10,7 @@
 //! No locking and no I/O policy here: callers hand entries to the writer
 //! and take loaded entries from the reader.
 
+pub mod aof;
 pub mod blobs;
 pub mod crc64;
 pub mod lzf;

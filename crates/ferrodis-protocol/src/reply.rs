@@ -134,6 +134,26 @@ impl ReplyBuf {
         self.put(frames);
     }
 
+    /// Inserts complete RESP frames at byte offset `at` (clamped to the
+    /// end), moving what follows; pending deferred lengths after `at` move
+    /// with it.
+    pub fn insert_raw(&mut self, at: usize, frames: &[u8]) {
+        let old_len = self.buf.len();
+        let at = at.min(old_len);
+        if at == old_len {
+            self.put(frames);
+            return;
+        }
+        self.buf.resize(old_len + frames.len(), 0);
+        self.buf.copy_within(at..old_len, at + frames.len());
+        self.buf[at..at + frames.len()].copy_from_slice(frames);
+        for o in self.pending.iter_mut().flatten() {
+            if *o >= at {
+                *o += frames.len();
+            }
+        }
+    }
+
     #[inline]
     fn header_u64(&mut self, prefix: u8, n: u64) {
         let mut tmp = [0u8; INT_BUF_LEN + 3];

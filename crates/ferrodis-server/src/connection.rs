@@ -149,6 +149,7 @@ impl Output {
         stream: &TcpStream,
         srv: &ServerState,
     ) -> std::io::Result<()> {
+        make_durable(srv, client);
         if self.pending > 0 || client.reply.is_empty() {
             self.push(client);
             return self.drain(stream, srv);
@@ -618,10 +619,20 @@ async fn sleep_until(deadline: Option<tokio::time::Instant>) {
 }
 
 /// Writes out and clears the pending replies; false if the socket failed.
+/// With `appendfsync always`, replies to writes leave only once the
+/// writes are on disk: this thread fsyncs (for everyone waiting) if no one
+/// else has yet.
+fn make_durable(srv: &ServerState, client: &Client) {
+    if ferrodis_commands::aof::must_sync(srv, client.prop_offset) {
+        tokio::task::block_in_place(|| ferrodis_commands::aof::sync_to(srv, client.prop_offset));
+    }
+}
+
 async fn flush(stream: &mut TcpStream, client: &mut Client, srv: &ServerState) -> bool {
     if client.reply.is_empty() {
         return true;
     }
+    make_durable(srv, client);
     let n = client.reply.len();
     let ok = stream.write_all(client.reply.as_slice()).await.is_ok();
     client.reply.clear();

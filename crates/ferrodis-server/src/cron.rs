@@ -27,6 +27,7 @@ pub fn spawn(srv: Arc<ServerState>) {
                 .perform_evictions(ferrodis_engine::alloc::used_memory);
             srv.keyspace.active_expire(hz, effort, deadline);
             ferrodis_commands::persistence::cron(&srv);
+            ferrodis_commands::aof::cron(&srv);
             let now = Instant::now();
             if now < deadline {
                 std::thread::sleep(deadline - now);

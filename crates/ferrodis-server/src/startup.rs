@@ -175,7 +175,14 @@ async fn serve(mut config: Config) -> Result<(), StartError> {
     ferrodis_commands::server::apply_runtime_config(&config);
     let srv = Arc::new(ServerState::new(config, info));
     srv.install_hooks();
-    match ferrodis_commands::persistence::load_at_startup(&srv) {
+    let loaded = if srv.config.read().appendonly {
+        // With the AOF on, it alone is the dataset (as Redis 7.0).
+        ferrodis_commands::aof::start(&srv)
+    } else {
+        ferrodis_commands::persistence::load_at_startup(&srv)
+    };
+    ferrodis_commands::aof::spawn_writer(&srv);
+    match loaded {
         Ok(Some(n)) => tracing::info!("Done loading RDB, keys loaded: {n}"),
         Ok(None) => {}
         Err(msg) => {
@@ -201,6 +208,7 @@ async fn serve(mut config: Config) -> Result<(), StartError> {
         _ = signal("SIGINT") => ShutdownMode::Default,
     };
     srv.shutting_down.store(true, Ordering::Release);
+    ferrodis_commands::aof::flush(&srv);
     let save_points = !srv.config.read().save.is_empty();
     if mode == ShutdownMode::Save || (mode == ShutdownMode::Default && save_points) {
         ferrodis_commands::persistence::wait_bgsave(&srv);

@@ -299,6 +299,14 @@ impl Resp {
         .into_owned()
     }
 
+    /// The text of a string-like value or of an error.
+    pub fn text_or_error(&self) -> String {
+        match self {
+            Resp::Error(e) | Resp::BlobError(e) => String::from_utf8_lossy(e).into_owned(),
+            _ => self.text(),
+        }
+    }
+
     /// The integer of `:N`; panics otherwise.
     pub fn int(&self) -> i64 {
         match self {

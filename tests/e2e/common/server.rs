@@ -243,6 +243,12 @@ impl Server {
             .unwrap_or_else(|e| panic!("redis crate cannot connect to {}: {e}", self.port))
     }
 
+    /// Kills the process with SIGKILL and reaps it (crash tests).
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// Waits (up to `timeout`) for the process to exit; true if it did.
     pub fn wait_exit(&mut self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
@@ -278,7 +284,7 @@ impl RawConn {
         RawConn::try_connect(port).unwrap_or_else(|e| panic!("connect to {port}: {e}"))
     }
 
-    fn try_connect(port: u16) -> std::io::Result<RawConn> {
+    pub fn try_connect(port: u16) -> std::io::Result<RawConn> {
         let stream = TcpStream::connect(("127.0.0.1", port))?;
         stream.set_read_timeout(Some(IO_TIMEOUT))?;
         stream.set_write_timeout(Some(IO_TIMEOUT))?;
@@ -379,7 +385,7 @@ impl RawConn {
         resp::parse_one(&self.cmd_raw(argv))
     }
 
-    fn try_cmd<A: AsRef<[u8]>>(&mut self, argv: &[A]) -> std::io::Result<Resp> {
+    pub fn try_cmd<A: AsRef<[u8]>>(&mut self, argv: &[A]) -> std::io::Result<Resp> {
         self.stream.write_all(&encode_request(argv))?;
         let raw = self.try_read_raw()?;
         Ok(resp::parse_one(&raw))

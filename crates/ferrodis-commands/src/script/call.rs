@@ -33,7 +33,7 @@ pub struct CallState<'c> {
 }
 
 /// A failure return: the marker, then the error value.
-fn fail(lua: &Lua, err: Value) -> mlua::Result<MultiValue> {
+pub fn fail(lua: &Lua, err: Value) -> mlua::Result<MultiValue> {
     let prims: Table = lua.named_registry_value("ferrodis.prims")?;
     let mark: Value = prims.raw_get("mark")?;
     Ok(MultiValue::from_vec(vec![mark, err]))
@@ -51,7 +51,7 @@ fn fail_msg(lua: &Lua, msg: &str) -> mlua::Result<MultiValue> {
     fail(lua, t)
 }
 
-fn fail_str(lua: &Lua, msg: &str) -> mlua::Result<MultiValue> {
+pub fn fail_str(lua: &Lua, msg: &str) -> mlua::Result<MultiValue> {
     fail(lua, Value::String(lua.create_string(msg)?))
 }
 
@@ -72,7 +72,7 @@ pub fn register(lua: &Lua, prims: &Table) -> mlua::Result<()> {
 
 /// A value as Lua's `lua_tolstring` sees it: strings, and numbers in
 /// `%.14g`; anything else has no text.
-fn to_text(v: &Value) -> Option<Vec<u8>> {
+pub fn to_text(v: &Value) -> Option<Vec<u8>> {
     match v {
         Value::String(s) => Some(s.as_bytes().to_vec()),
         Value::Integer(i) => Some(super::engine::lua_number_text(*i as f64).into_bytes()),
@@ -82,7 +82,7 @@ fn to_text(v: &Value) -> Option<Vec<u8>> {
 }
 
 /// A value as `lua_tonumber` sees it.
-fn to_number(v: &Value) -> Option<f64> {
+pub fn to_lua_number(v: &Value) -> Option<f64> {
     match v {
         Value::Integer(i) => Some(*i as f64),
         Value::Number(n) => Some(*n),
@@ -129,7 +129,7 @@ fn log(lua: &Lua, args: MultiValue) -> mlua::Result<MultiValue> {
         return fail_msg(lua, "ERR redis.log() requires two arguments or more.");
     }
     let Some(level) = (match &args[0] {
-        Value::Integer(_) | Value::Number(_) => to_number(&args[0]),
+        Value::Integer(_) | Value::Number(_) => to_lua_number(&args[0]),
         _ => None,
     }) else {
         return fail_msg(lua, "ERR First argument must be a number (log level).");
@@ -161,7 +161,7 @@ fn set_repl(lua: &Lua, args: MultiValue) -> mlua::Result<MultiValue> {
     if args.len() != 1 {
         return fail_msg(lua, "ERR redis.set_repl() requires two arguments.");
     }
-    let flags = to_number(&args[0]).unwrap_or(0.0) as i64;
+    let flags = to_lua_number(&args[0]).unwrap_or(0.0) as i64;
     if flags & !3 != 0 {
         return fail_msg(
             lua,
@@ -201,7 +201,7 @@ fn type_name(v: Option<&Value>) -> &'static str {
 
 /// `luaL_checkint`-like: an integer argument or an error message.
 fn check_int(args: &MultiValue, i: usize, fname: &str) -> Result<i64, String> {
-    match args.get(i).and_then(to_number) {
+    match args.get(i).and_then(to_lua_number) {
         Some(n) => Ok(n as i64),
         None => Err(format!(
             "bad argument #{} to '{fname}' (number expected, got {})",
@@ -381,7 +381,7 @@ pub fn setresp(
     if args.len() != 1 {
         return fail_msg(lua, "ERR redis.setresp() requires one argument.");
     }
-    let v = to_number(&args[0]).unwrap_or(0.0) as i64;
+    let v = to_lua_number(&args[0]).unwrap_or(0.0) as i64;
     if v != 2 && v != 3 {
         return fail_msg(lua, "ERR RESP version must be 2 or 3.");
     }

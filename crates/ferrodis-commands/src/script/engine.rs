@@ -322,12 +322,8 @@ fn run_in(
 ) -> Result<(), CommandError> {
     let func = st.function(&opts.sha, script)?;
     let lua = &st.lua;
-    let keys = lua
-        .create_sequence_from(opts.keys.iter().map(|k| lua.create_string(k)))
-        .map_err(internal)?;
-    let args = lua
-        .create_sequence_from(opts.args.iter().map(|a| lua.create_string(a)))
-        .map_err(internal)?;
+    let keys = string_array(lua, opts.keys).map_err(internal)?;
+    let args = string_array(lua, opts.args).map_err(internal)?;
     st.globals.raw_set("KEYS", keys).map_err(internal)?;
     st.globals.raw_set("ARGV", args).map_err(internal)?;
     let info = opts.info.clone();
@@ -395,6 +391,14 @@ fn run_in(
         }
         Err(e) => Err(internal(e)),
     }
+}
+
+fn string_array(lua: &Lua, items: &[Bytes]) -> mlua::Result<Table> {
+    let t = lua.create_table_with_capacity(items.len(), 0)?;
+    for (i, b) in items.iter().enumerate() {
+        t.raw_set(i + 1, lua.create_string(b)?)?;
+    }
+    Ok(t)
 }
 
 /// `-<err> script: <sha>, on <source>:<line>.`

@@ -232,3 +232,21 @@ fn replies_decode_with_redis_protocol() {
         ])
     );
 }
+
+#[test]
+fn raw_frames_append_and_insert() {
+    let mut r = r2();
+    r.integer(1);
+    r.raw(b"+a\r\n");
+    r.insert_raw(0, b"+first\r\n");
+    r.insert_raw(100, b"+last\r\n");
+    assert_eq!(r.as_slice(), b"+first\r\n:1\r\n+a\r\n+last\r\n");
+    // A pending deferred header after the insertion point moves along.
+    let mut r = r2();
+    r.integer(1);
+    let d = r.deferred();
+    r.integer(2);
+    r.insert_raw(0, b"+p\r\n");
+    r.set_deferred_array(d, 1);
+    assert_eq!(r.as_slice(), b"+p\r\n:1\r\n*1\r\n:2\r\n");
+}

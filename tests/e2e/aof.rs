@@ -1,0 +1,232 @@
+//! The append-only file: Redis 7.0's directory layout (base, incremental
+//! files, manifest), every write surviving a restart, BGREWRITEAOF while
+//! clients write, torn tails, interop with redis-server both ways, and
+//! kill -9 with `appendfsync always` losing no acknowledged write.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rand::Rng;
+
+use crate::common::server::Flavor;
+use crate::common::{RawConn, Server};
+use crate::persistence::{dataset, fresh_dir, populate};
+
+fn start(flavor: Flavor, dir: &Path, extra: &[&str]) -> Server {
+    let mut args = vec!["--dir", dir.to_str().unwrap(), "--appendonly", "yes"];
+    args.extend_from_slice(extra);
+    Server::spawn(flavor, &args)
+}
+
+fn manifest(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("appendonlydir/appendonly.aof.manifest")).unwrap_or_default()
+}
+
+fn wait_rewrite(c: &mut RawConn) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let info = c.cmd(&["INFO", "persistence"]).text();
+        if info.contains("aof_rewrite_in_progress:0") && !info.contains("aof_rewrite_scheduled:1") {
+            assert!(info.contains("aof_last_bgrewrite_status:ok"), "{info}");
+            return;
+        }
+        assert!(Instant::now() < deadline, "rewrite did not finish");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn shutdown(mut s: Server) {
+    let mut c = s.raw();
+    c.send(b"SHUTDOWN NOSAVE\r\n");
+    assert!(s.wait_exit(Duration::from_secs(10)));
+}
+
+#[test]
+fn writes_survive_a_restart() {
+    let dir = fresh_dir("aof-restart");
+    let fer = start(Flavor::Ferrodis, &dir, &[]);
+    let mut c = fer.raw();
+    populate(&mut c);
+    c.cmd(&["MULTI"]);
+    c.cmd(&["INCR", "counter"]);
+    c.cmd(&["LPUSH", "list:small", "pushed-in-multi"]);
+    c.cmd(&["EXEC"]);
+    c.cmd(&["DEL", "str"]);
+    let want = dataset(fer.port());
+    assert_eq!(
+        manifest(&dir),
+        "file appendonly.aof.1.incr.aof seq 1 type i\n"
+    );
+    shutdown(fer);
+    let again = start(Flavor::Ferrodis, &dir, &[]);
+    assert_eq!(dataset(again.port()), want);
+}
+
+#[test]
+fn rewrite_while_writing_keeps_everything() {
+    let dir = fresh_dir("aof-rewrite");
+    let fer = start(Flavor::Ferrodis, &dir, &["--rdb-key-save-delay", "100"]);
+    let mut c = fer.raw();
+    for i in 0..2000 {
+        c.cmd(&["SET", &format!("k{i}"), &format!("v{i}")]);
+    }
+    let r = c.cmd(&["BGREWRITEAOF"]).text();
+    assert_eq!(r, "Background append only file rewriting started");
+    assert_eq!(
+        c.cmd(&["BGREWRITEAOF"]).text_or_error(),
+        "ERR Background append only file rewriting already in progress"
+    );
+    let mut w = fer.raw();
+    for i in 0..2000 {
+        if i % 2 == 0 {
+            w.cmd(&["SET", &format!("k{i}"), "changed"]);
+        } else {
+            w.cmd(&["DEL", &format!("k{i}")]);
+        }
+        w.cmd(&["RPUSH", "during", &i.to_string()]);
+    }
+    wait_rewrite(&mut c);
+    let m = manifest(&dir);
+    assert!(
+        m.starts_with("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n"),
+        "{m}"
+    );
+    assert!(!dir.join("appendonlydir/appendonly.aof.1.incr.aof").exists());
+    let want = dataset(fer.port());
+    shutdown(fer);
+    let again = start(Flavor::Ferrodis, &dir, &[]);
+    assert_eq!(dataset(again.port()), want);
+    let mut c = again.raw();
+    assert_eq!(c.cmd(&["LLEN", "during"]).int(), 2000);
+    assert_eq!(c.cmd(&["GET", "k0"]).text(), "changed");
+    assert_eq!(c.cmd(&["EXISTS", "k1"]).int(), 0);
+}
+
+#[test]
+fn torn_tail_is_dropped_or_refused() {
+    let dir = fresh_dir("aof-torn");
+    let fer = start(Flavor::Ferrodis, &dir, &[]);
+    let mut c = fer.raw();
+    c.cmd(&["SET", "a", "1"]);
+    c.cmd(&["SET", "b", "2"]);
+    shutdown(fer);
+    let incr = dir.join("appendonlydir/appendonly.aof.1.incr.aof");
+    let good = std::fs::read(&incr).unwrap();
+    let mut torn = good.clone();
+    torn.extend_from_slice(b"*3\r\n$3\r\nSET\r\n$1\r\nc\r\n$5\r\nhel");
+    std::fs::write(&incr, &torn).unwrap();
+    // aof-load-truncated no: refused.
+    let out = std::process::Command::new(Flavor::Ferrodis.binary())
+        .args([
+            "--port",
+            "0",
+            "--dir",
+            dir.to_str().unwrap(),
+            "--appendonly",
+            "yes",
+        ])
+        .args(["--aof-load-truncated", "no"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    // yes (the default): loads what is whole and cuts the file there.
+    let again = start(Flavor::Ferrodis, &dir, &[]);
+    let mut c = again.raw();
+    assert_eq!(c.cmd(&["GET", "b"]).text(), "2");
+    assert_eq!(c.cmd(&["EXISTS", "c"]).int(), 0);
+    c.cmd(&["SET", "c", "3"]);
+    shutdown(again);
+    let after = std::fs::read(&incr).unwrap();
+    assert!(after.starts_with(&good));
+    let third = start(Flavor::Ferrodis, &dir, &[]);
+    assert_eq!(third.raw().cmd(&["GET", "c"]).text(), "3");
+}
+
+#[test]
+fn aof_interop_with_redis_both_ways() {
+    for (from, to) in [
+        (Flavor::Reference, Flavor::Ferrodis),
+        (Flavor::Ferrodis, Flavor::Reference),
+    ] {
+        let dir = fresh_dir("aof-interop");
+        let a = start(from, &dir, &[]);
+        let mut c = a.raw();
+        populate(&mut c);
+        c.cmd(&["HINCRBY", "hash:small", "n", "8"]);
+        let want = dataset(a.port());
+        shutdown(a);
+        let b = start(to, &dir, &[]);
+        assert_eq!(dataset(b.port()), want, "{from:?} -> {to:?}");
+        // The other side keeps appending to the same layout.
+        let mut c = b.raw();
+        c.cmd(&["SET", "added", "later"]);
+        if to == Flavor::Ferrodis {
+            let r = c.cmd(&["BGREWRITEAOF"]).text();
+            assert!(r.starts_with("Background append only file rewriting"));
+            wait_rewrite(&mut c);
+        }
+        let want = dataset(b.port());
+        shutdown(b);
+        let back = start(from, &dir, &[]);
+        assert_eq!(dataset(back.port()), want, "back to {from:?}");
+    }
+}
+
+/// `appendfsync always`: kill -9 at a random moment while 20 clients write;
+/// every write that was acknowledged is there after the restart.
+#[test]
+fn kill_nine_loses_no_acknowledged_write() {
+    let rounds: usize = std::env::var("FERRODIS_AOF_KILL_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let mut rng = rand::thread_rng();
+    for round in 0..rounds {
+        let dir = fresh_dir("aof-kill");
+        let mut fer = start(Flavor::Ferrodis, &dir, &["--appendfsync", "always"]);
+        let port = fer.port();
+        let writers: Vec<_> = (0..20)
+            .map(|w| {
+                std::thread::spawn(move || {
+                    let mut acked = Vec::new();
+                    let Ok(mut c) = RawConn::try_connect(port) else {
+                        return acked;
+                    };
+                    for i in 0.. {
+                        let key = format!("w{w}:{i}");
+                        match c.try_cmd(&["SET", &key, "1"]) {
+                            Ok(r) if r.text_or_error() == "OK" => acked.push(key),
+                            _ => break,
+                        }
+                    }
+                    acked
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(rng.gen_range(200..800)));
+        fer.kill9();
+        let acked: Vec<String> = writers
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect();
+        assert!(!acked.is_empty(), "round {round}: nothing was written");
+        let again = start(Flavor::Ferrodis, &dir, &[]);
+        let mut c = again.raw();
+        let mut lost = 0;
+        for chunk in acked.chunks(500) {
+            let mut argv = vec!["EXISTS"];
+            argv.extend(chunk.iter().map(|s| s.as_str()));
+            lost += chunk.len() as i64 - c.cmd(&argv).int();
+        }
+        eprintln!(
+            "kill -9 round {round}: {} acknowledged writes, {lost} lost",
+            acked.len()
+        );
+        assert_eq!(
+            lost,
+            0,
+            "round {round}: {lost} of {} acknowledged writes lost",
+            acked.len()
+        );
+    }
+}
