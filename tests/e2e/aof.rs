@@ -230,3 +230,129 @@ fn kill_nine_loses_no_acknowledged_write() {
         );
     }
 }
+
+#[test]
+fn turning_the_aof_on_at_run_time_captures_existing_data() {
+    let dir = fresh_dir("aof-runtime");
+    let fer = Server::spawn(Flavor::Ferrodis, &["--dir", dir.to_str().unwrap()]);
+    let mut c = fer.raw();
+    populate(&mut c);
+    assert_eq!(c.cmd(&["CONFIG", "SET", "appendonly", "yes"]).text(), "OK");
+    c.cmd(&["SET", "after", "1"]);
+    wait_rewrite(&mut c);
+    c.cmd(&["SET", "after2", "2"]);
+    let want = dataset(fer.port());
+    let m = manifest(&dir);
+    assert!(m.contains("type b\n") && m.contains("type i\n"), "{m}");
+    shutdown(fer);
+    let again = start(Flavor::Ferrodis, &dir, &[]);
+    assert_eq!(dataset(again.port()), want);
+    // And off again: no more appends.
+    let mut c = again.raw();
+    assert_eq!(c.cmd(&["CONFIG", "SET", "appendonly", "no"]).text(), "OK");
+    assert!(c
+        .cmd(&["INFO", "persistence"])
+        .text()
+        .contains("aof_enabled:0"));
+}
+
+/// A failing background save with save points configured stops writes
+/// (and PING) with Redis's MISCONF error until a save succeeds.
+#[test]
+fn failed_bgsave_stops_writes() {
+    let dir = fresh_dir("misconf");
+    let fer = Server::spawn(
+        Flavor::Ferrodis,
+        &["--dir", dir.to_str().unwrap(), "--save", "3600", "1"],
+    );
+    let mut c = fer.raw();
+    let pid = c.cmd(&["INFO", "server"]).text();
+    let pid: u32 = pid
+        .lines()
+        .find_map(|l| l.strip_prefix("process_id:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // The temporary file's name taken by a directory: the save fails.
+    let blocker = dir.join(format!("temp-{pid}-bgsave.rdb"));
+    std::fs::create_dir_all(&blocker).unwrap();
+    c.cmd(&["SET", "k", "v"]);
+    assert_eq!(c.cmd(&["BGSAVE"]).text(), "Background saving started");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !c
+        .cmd(&["INFO", "persistence"])
+        .text()
+        .contains("rdb_last_bgsave_status:err")
+    {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let misconf = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+    assert_eq!(c.cmd(&["SET", "k", "w"]).text_or_error(), misconf);
+    assert_eq!(c.cmd(&["PING"]).text_or_error(), misconf);
+    assert_eq!(c.cmd(&["GET", "k"]).text(), "v");
+    c.cmd(&["CONFIG", "SET", "stop-writes-on-bgsave-error", "no"]);
+    assert_eq!(c.cmd(&["SET", "k", "w"]).text(), "OK");
+    c.cmd(&["CONFIG", "SET", "stop-writes-on-bgsave-error", "yes"]);
+    std::fs::remove_dir(&blocker).unwrap();
+    assert_eq!(c.cmd(&["BGSAVE"]).text(), "Background saving started");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !c
+        .cmd(&["INFO", "persistence"])
+        .text()
+        .contains("rdb_last_bgsave_status:ok")
+    {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(c.cmd(&["SET", "k", "x"]).text(), "OK");
+}
+
+/// kill -9 in the middle of BGSAVE and of BGREWRITEAOF: the restart loads
+/// the last good state (the previous dump; every acknowledged AOF write).
+#[test]
+fn kill_during_background_jobs() {
+    // BGSAVE.
+    let dir = fresh_dir("kill-bgsave");
+    let mut fer = Server::spawn(
+        Flavor::Ferrodis,
+        &[
+            "--dir",
+            dir.to_str().unwrap(),
+            "--rdb-key-save-delay",
+            "1000",
+        ],
+    );
+    let mut c = fer.raw();
+    c.cmd(&["SET", "a", "old"]);
+    assert_eq!(c.cmd(&["SAVE"]).text(), "OK");
+    for i in 0..500 {
+        c.cmd(&["SET", &format!("k{i}"), "x"]);
+    }
+    c.cmd(&["SET", "a", "new"]);
+    assert_eq!(c.cmd(&["BGSAVE"]).text(), "Background saving started");
+    std::thread::sleep(Duration::from_millis(100));
+    fer.kill9();
+    let again = Server::spawn(Flavor::Ferrodis, &["--dir", dir.to_str().unwrap()]);
+    let mut c = again.raw();
+    assert_eq!(c.cmd(&["GET", "a"]).text(), "old");
+    assert_eq!(c.cmd(&["DBSIZE"]).int(), 1);
+    drop(again);
+
+    // BGREWRITEAOF.
+    let dir = fresh_dir("kill-rewrite");
+    let mut fer = start(Flavor::Ferrodis, &dir, &["--rdb-key-save-delay", "1000"]);
+    let mut c = fer.raw();
+    for i in 0..500 {
+        c.cmd(&["SET", &format!("k{i}"), "x"]);
+    }
+    assert!(c.cmd(&["BGREWRITEAOF"]).text().starts_with("Background"));
+    c.cmd(&["SET", "during", "rewrite"]);
+    std::thread::sleep(Duration::from_millis(100));
+    fer.kill9();
+    let again = start(Flavor::Ferrodis, &dir, &[]);
+    let mut c = again.raw();
+    assert_eq!(c.cmd(&["DBSIZE"]).int(), 501);
+    assert_eq!(c.cmd(&["GET", "during"]).text(), "rewrite");
+}

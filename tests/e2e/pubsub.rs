@@ -498,3 +498,30 @@ fn a_subscriber_that_reads_is_never_cut_off() {
     }
     reader.join().expect("the reading subscriber lost messages");
 }
+
+#[test]
+fn acl_channel_permissions_apply_to_the_shard_commands() {
+    let mut d = Diff::new();
+    d.cmd(&["ACL", "SETUSER", "u1", "on", "nopass", "+@all", "resetkeys", "allchannels"]);
+    d.cmd(&[
+        "ACL", "SETUSER", "u2", "on", "nopass", "+@all", "allkeys", "resetchannels", "&ok*",
+    ]);
+    d.cmd(&["AUTH", "u1", "x"]);
+    // Shard channels are checked as channels, not as keys.
+    d.cmd(&["SPUBLISH", "ch", "m"]);
+    multi(&mut d, &["SSUBSCRIBE", "ch"], 1);
+    d.cmd(&["RESET"]);
+    d.cmd(&["AUTH", "u2", "x"]);
+    for c in [
+        &["SPUBLISH", "ch", "m"][..],
+        &["SPUBLISH", "ok1", "m"],
+        &["PUBLISH", "ch", "m"],
+        &["SUBSCRIBE", "ok1", "ch"],
+        &["PSUBSCRIBE", "ok1"],
+        &["SSUBSCRIBE", "ok2", "no"],
+    ] {
+        d.cmd(c);
+    }
+    multi(&mut d, &["PSUBSCRIBE", "ok*"], 1);
+    d.finish();
+}

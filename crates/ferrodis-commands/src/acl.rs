@@ -447,6 +447,10 @@ impl Selector {
                     Some(f) => f(argv, ks),
                     None => spec.key_specs[ks].flags,
                 };
+                // Channels of SSUBSCRIBE/SPUBLISH: checked as channels below.
+                if kflags.contains(&"not_key") {
+                    continue;
+                }
                 let mut need = 0;
                 for f in kflags {
                     match *f {

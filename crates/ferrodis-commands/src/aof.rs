@@ -116,6 +116,27 @@ fn open_append(path: &Path) -> Result<File, String> {
 }
 
 impl Files {
+    /// The files as the manifest in `dir` lists them (none yet: empty);
+    /// no incremental file is open.
+    fn open(dir: PathBuf, name: String) -> Result<Files, String> {
+        std::fs::create_dir_all(&dir).map_err(io_err)?;
+        let manifest = match std::fs::read_to_string(dir.join(manifest_name(&name))) {
+            Ok(t) => Manifest::parse(&t)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Manifest::default(),
+            Err(e) => return Err(io_err(e)),
+        };
+        Ok(Files {
+            dir,
+            name,
+            manifest,
+            incr: None,
+            last_fsync: Instant::now(),
+            current_size: 0,
+            base_size: 0,
+            scratch: Vec::new(),
+        })
+    }
+
     /// Appends the stream's pending bytes; fsyncs when asked to.
     fn drain(&mut self, srv: &ServerState, fsync: bool) -> Result<(), String> {
         let mut buf = std::mem::take(&mut self.scratch);
@@ -422,6 +443,22 @@ pub fn rewrite_start(srv: &Arc<ServerState>) -> Result<(), CommandError> {
         let _all = srv.keyspace.hold_all();
         srv.keyspace.snapshot_start();
         let mut files = srv.aof.files.lock();
+        // Turned on at run time: the files start now, and describe the
+        // data only once the base is written.
+        let fresh = files.is_none();
+        if fresh {
+            let (dir, name) = aof_dir(srv);
+            match Files::open(dir, name) {
+                Ok(f) => *files = Some(f),
+                Err(e) => {
+                    drop(files);
+                    srv.keyspace.snapshot_abort();
+                    rewrite_done(srv, false);
+                    tracing::warn!("Can't open the append only file: {e}");
+                    return Err(CommandError::RewriteFailed);
+                }
+            }
+        }
         match files.as_mut() {
             Some(f) => {
                 let r = f.drain(srv, true).and_then(|_| f.switch_incr());
@@ -429,12 +466,18 @@ pub fn rewrite_start(srv: &Arc<ServerState>) -> Result<(), CommandError> {
                 let r = r.and_then(|_| {
                     // Until the base exists the manifest is only written
                     // when the old files already describe the data.
-                    if had_base || f.manifest.incr.len() > 1 {
+                    if !fresh && (had_base || f.manifest.incr.len() > 1) {
                         write_manifest(&f.dir, &f.name, &f.manifest)
                     } else {
                         Ok(())
                     }
                 });
+                if r.is_ok() && fresh {
+                    f.base_size = 0;
+                    f.current_size = 0;
+                    srv.aof.enabled.store(true, Ordering::Release);
+                    srv.propagator.set_active(true);
+                }
                 r.map(|_| (f.dir.clone(), f.name.clone(), f.manifest.next_base_seq()))
             }
             None => Err("append only file is not open".into()),
@@ -552,16 +595,16 @@ fn rewrite_run(srv: &ServerState, dir: &Path, name: &str, base_seq: u64) {
 /// Cron: a scheduled rewrite once no save runs; an automatic rewrite when
 /// the file grew enough.
 pub fn cron(srv: &Arc<ServerState>) {
-    if !srv.aof.enabled.load(Ordering::Acquire)
-        || srv.aof.rewrite_in_progress.load(Ordering::Acquire)
+    if srv.aof.rewrite_in_progress.load(Ordering::Acquire)
+        || srv.persist.bgsave_in_progress.load(Ordering::Acquire)
     {
-        return;
-    }
-    if srv.persist.bgsave_in_progress.load(Ordering::Acquire) {
         return;
     }
     if srv.aof.rewrite_scheduled.swap(false, Ordering::AcqRel) {
         let _ = rewrite_start(srv);
+        return;
+    }
+    if !srv.aof.enabled.load(Ordering::Acquire) {
         return;
     }
     let (pct, min) = {
@@ -582,6 +625,29 @@ pub fn cron(srv: &Arc<ServerState>) {
             (cur - base) * 100 / base
         );
         let _ = rewrite_start(srv);
+    }
+}
+
+/// CONFIG SET appendonly: turning it on writes a base of the current data
+/// (a rewrite) with the stream captured from that instant; turning it off
+/// flushes and closes the files.
+pub fn sync_config(srv: &ServerState) {
+    let want = srv.config.read().appendonly;
+    let on = srv.aof.enabled.load(Ordering::Acquire);
+    if want && !on {
+        if srv.aof.rewrite_in_progress.load(Ordering::Acquire) {
+            srv.aof.rewrite_scheduled.store(true, Ordering::Release);
+        } else if let Some(arc) = srv.arc() {
+            let _ = rewrite_start(&arc);
+        }
+    } else if !want && on {
+        let mut files = srv.aof.files.lock();
+        if let Some(mut f) = files.take() {
+            let _ = f.drain(srv, true);
+        }
+        srv.aof.enabled.store(false, Ordering::Release);
+        srv.propagator.set_active(false);
+        srv.aof.rewrite_scheduled.store(false, Ordering::Release);
     }
 }
 

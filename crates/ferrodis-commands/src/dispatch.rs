@@ -80,6 +80,11 @@ fn gates(
     }
     // After the OOM check, as in Redis.
     crate::pubsub::check_context(client, e)?;
+    // A failing disk stops writes (and PING, as in Redis) so that the
+    // problem is noticed.
+    if crate::persistence::disk_error(srv) && (spec.flags & WRITE != 0 || spec.name == "ping") {
+        return Err(CommandError::Misconf);
+    }
     Ok(())
 }
 

@@ -213,6 +213,8 @@ pub enum CommandError {
     #[error("NOAUTH Authentication required.")]
     NoAuth,
     // --- persistence (persistence.rs) ---
+    #[error("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.")]
+    Misconf,
     #[error("ERR Background save already in progress")]
     BgsaveInProgress,
     #[error("ERR")]

@@ -119,6 +119,16 @@ impl PersistState {
     }
 }
 
+/// Whether writes are refused because the last background save failed
+/// (`stop-writes-on-bgsave-error` with save points configured).
+pub fn disk_error(srv: &ServerState) -> bool {
+    if srv.persist.last_bgsave_ok.load(Ordering::Relaxed) {
+        return false;
+    }
+    let cfg = srv.config.read();
+    cfg.stop_writes_on_bgsave_error && !cfg.save.is_empty()
+}
+
 fn rdb_path(srv: &ServerState) -> PathBuf {
     PathBuf::from(&srv.config.read().dbfilename)
 }

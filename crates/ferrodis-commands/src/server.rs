@@ -391,6 +391,7 @@ fn config_set(ctx: &mut Ctx<'_>) -> CmdResult {
     ctx.srv.config.write().set_many(&pairs)?;
     let epoch = ctx.srv.config_epoch.fetch_add(1, Ordering::Release) + 1;
     apply_runtime_config(&ctx.srv.config.read());
+    crate::aof::sync_config(ctx.srv);
     // requirepass is the default user's password: apply it now (start-up
     // applies the file's value when the ACL is built).
     ctx.srv.acl.sync_config(epoch, &ctx.srv.config);

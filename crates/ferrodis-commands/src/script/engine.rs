@@ -127,6 +127,55 @@ fn with_state<R>(
     })
 }
 
+/// The body of every library function written in Rust, as a C function
+/// so that it behaves like Redis's own C functions: it is called as a
+/// plain call even from a `return f(...)` tail position (the script's
+/// frame stays, so its line is known), and it raises errors itself.
+///
+/// Upvalue 1 is the Rust primitive, upvalue 2 the failure marker. The
+/// primitive returns its results, or `marker, err [, no_position]`: then
+/// `err` is raised; a string gets the caller's position in front, as
+/// `luaL_error` does for C libraries.
+///
+/// # Safety
+/// Called by Lua with a valid state and the two upvalues set by
+/// [`make_wrapper`]. Nothing with a destructor is alive when `lua_error`
+/// unwinds through this frame.
+unsafe extern "C-unwind" fn trampoline(l: *mut mlua::ffi::lua_State) -> std::os::raw::c_int {
+    use mlua::ffi;
+    let nargs = ffi::lua_gettop(l);
+    ffi::lua_pushvalue(l, ffi::lua_upvalueindex(1));
+    ffi::lua_insert(l, 1);
+    ffi::lua_call(l, nargs, ffi::LUA_MULTRET);
+    let nres = ffi::lua_gettop(l);
+    if nres >= 1 && ffi::lua_rawequal(l, 1, ffi::lua_upvalueindex(2)) != 0 {
+        if nres >= 2 {
+            ffi::lua_pushvalue(l, 2);
+        } else {
+            ffi::lua_pushnil(l);
+        }
+        let no_position = nres >= 3 && ffi::lua_toboolean(l, 3) != 0;
+        if !no_position && ffi::lua_type(l, -1) == ffi::LUA_TSTRING {
+            ffi::luaL_where(l, 1);
+            ffi::lua_insert(l, -2);
+            ffi::lua_concat(l, 2);
+        }
+        ffi::lua_error(l);
+    }
+    nres
+}
+
+/// `cwrap(f, marker)`: a C closure running `f` through [`trampoline`].
+///
+/// # Safety
+/// Called by Lua with a valid state.
+unsafe extern "C-unwind" fn make_wrapper(l: *mut mlua::ffi::lua_State) -> std::os::raw::c_int {
+    use mlua::ffi;
+    ffi::lua_settop(l, 2);
+    ffi::lua_pushcclosure(l, trampoline, 2);
+    1
+}
+
 /// A new interpreter with Redis's libraries and the sandbox.
 fn build(owner: u64, generation: u64) -> mlua::Result<State> {
     let lua = Lua::new_with(
@@ -138,6 +187,8 @@ fn build(owner: u64, generation: u64) -> mlua::Result<State> {
     let msgh = lua.create_function(error_handler)?;
     let prims = lua.create_table()?;
     prims.raw_set("mark", lua.create_table()?)?;
+    // SAFETY: `make_wrapper` only builds a closure from its two arguments.
+    prims.raw_set("cwrap", unsafe { lua.create_c_function(make_wrapper)? })?;
     prims.raw_set("msgh", msgh.clone())?;
     prims.raw_set("version", crate::REDIS_VERSION)?;
     prims.raw_set("version_num", version_num())?;

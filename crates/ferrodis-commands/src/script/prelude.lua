@@ -2,14 +2,17 @@
 -- chunk is named "=sandbox"; error positions skip its frames).
 --
 -- P holds the primitives written in Rust. The ones that need the running
--- script's client (call, setresp, acl_check_cmd) are replaced on every run.
--- A Rust primitive reports an error by returning MARK followed by the
--- error value; `chk` raises it on behalf of the caller, so that string
--- errors carry the script's position as Lua's own library errors do, and
--- redis.call's error tables stay tables.
+-- script's client (call, setresp, acl_check_cmd) are replaced on every run,
+-- so their wrappers look them up in P at each call.
+--
+-- P.cwrap(f, MARK) makes a C function around f: when f returns MARK, err
+-- [, no_position], the C function raises err (a string gets the caller's
+-- position in front), as Redis's C library functions do. Being C, it keeps
+-- the script's frame even when called as `return f(...)`.
 local P = ...
 local G = _G
 local MARK = P.mark
+local cwrap = P.cwrap
 
 local error, type, select, tostring, rawequal = error, type, select, tostring, rawequal
 local raw_rawget, raw_rawset = rawget, rawset
@@ -18,16 +21,8 @@ local raw_next, raw_pairs, raw_pcall = next, pairs, pcall
 local raw_loadstring, setfenv = loadstring, setfenv
 local strbyte, strsub, strfind, concat = string.byte, string.sub, string.find, table.concat
 
-local function chk(...)
-  if rawequal((...), MARK) then
-    -- level 3: chk, the (tail-called) wrapper, then the script.
-    error((select(2, ...)), 3)
-  end
-  return ...
-end
-
 local function wrap(f)
-  return function(...) return chk(f(...)) end
+  return cwrap(f, MARK)
 end
 
 local function wrap_all(src)
@@ -64,10 +59,10 @@ end
 -- ---------------------------------------------------------------- redis.*
 local redis = {}
 
-redis.call = function(...) return chk(P.call(true, ...)) end
-redis.pcall = function(...) return P.call(false, ...) end
-redis.setresp = function(...) return chk(P.setresp(...)) end
-redis.acl_check_cmd = function(...) return chk(P.acl_check_cmd(...)) end
+redis.call = wrap(function(...) return P.call(true, ...) end)
+redis.pcall = wrap(function(...) return P.call(false, ...) end)
+redis.setresp = wrap(function(...) return P.setresp(...) end)
+redis.acl_check_cmd = wrap(function(...) return P.acl_check_cmd(...) end)
 redis.sha1hex = wrap(P.sha1hex)
 redis.log = wrap(P.log)
 redis.set_repl = wrap(P.set_repl)
@@ -176,10 +171,10 @@ G.load = function(reader, name)
   return sandboxed(raw_loadstring(s, name or '=(load)'))
 end
 
-G.rawset = function(t, k, v)
-  if real_of[t] ~= nil then error(RO_MSG, 0) end
+G.rawset = wrap(function(t, k, v)
+  if real_of[t] ~= nil then return MARK, RO_MSG, true end
   return raw_rawset(t, k, v)
-end
+end)
 
 G.rawget = function(t, k)
   local real = real_of[t]
@@ -187,10 +182,10 @@ G.rawget = function(t, k)
   return raw_rawget(t, k)
 end
 
-G.setmetatable = function(t, mt)
-  if real_of[t] ~= nil then error(RO_MSG, 0) end
+G.setmetatable = wrap(function(t, mt)
+  if real_of[t] ~= nil then return MARK, RO_MSG, true end
   return raw_setmetatable(t, mt)
-end
+end)
 
 G.getmetatable = function(...)
   local t = ...
