@@ -189,7 +189,10 @@ fn pubsub_introspection_info_and_client_list() {
         }
     });
     let (mut f1, mut r1) = d.new_conns();
+    // Connected one after the other, so CLIENT LIST lists them in order.
+    both(&mut f1, &mut r1, &["PING"], 1);
     let (mut f2, mut r2) = d.new_conns();
+    both(&mut f2, &mut r2, &["PING"], 1);
     both(&mut f1, &mut r1, &["SUBSCRIBE", "a", "b", "cc"], 3);
     both(&mut f1, &mut r1, &["PSUBSCRIBE", "x*", "y*"], 2);
     both(&mut f1, &mut r1, &["SSUBSCRIBE", "s1", "s2"], 2);
@@ -483,14 +486,20 @@ fn a_subscriber_that_reads_is_never_cut_off() {
     let s = Server::start_with(&["--client-output-buffer-limit", "pubsub", "256kb", "128kb", "1"]);
     let mut sub = s.raw();
     sub.cmd(&["SUBSCRIBE", "steady"]);
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = seen.clone();
     let reader = std::thread::spawn(move || {
         for _ in 0..3_000 {
             sub.read();
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
     });
     let mut p = s.raw();
     let payload = vec![b'y'; 1000];
-    for _ in 0..3_000 {
+    // 3 MB in all, never more than about 50 KB behind the publisher (well
+    // under both limits, however the threads are scheduled).
+    for i in 0..3_000 {
+        wait_until(|| i < seen.load(std::sync::atomic::Ordering::Relaxed) + 50);
         assert_eq!(
             p.cmd(&[&b"PUBLISH"[..], b"steady", &payload]),
             Resp::Int(1)

@@ -173,7 +173,7 @@ fn call(
         }
     }
     if propagating && result.is_ok() && ctx.client.block.is_none() {
-        crate::propagate::command(srv, ctx.client, db, argv);
+        crate::propagate::command(srv, ctx.client, db, spec.name, argv);
     }
     ctx.client.propagate = None;
     drop(hold);

@@ -115,11 +115,14 @@ pub fn encode(out: &mut Vec<u8>, argv: &[Bytes]) {
 /// Emits what a successful write command changed: its override if the
 /// handler set one, else its own arguments. Inside EXEC the commands are
 /// collected and emitted by EXEC as one MULTI … EXEC unit.
-pub fn command(srv: &ServerState, client: &mut Client, db: usize, argv: &[Bytes]) {
+pub fn command(srv: &ServerState, client: &mut Client, db: usize, name: &str, argv: &[Bytes]) {
     let over = client.propagate.take();
     let cmds: Vec<Vec<Bytes>> = match over {
         Some(v) => v,
-        None => vec![argv.to_vec()],
+        None => match as_state(srv, db, name, argv) {
+            Some(v) => v,
+            None => vec![argv.to_vec()],
+        },
     };
     if cmds.is_empty() {
         return;
@@ -130,6 +133,68 @@ pub fn command(srv: &ServerState, client: &mut Client, db: usize, argv: &[Bytes]
     }
     let off = srv.propagator.emit(db, cmds.iter().map(|c| c.as_slice()));
     client.prop_offset = off;
+}
+
+/// Commands whose effect depends on the time they run (relative expire
+/// times) are emitted as the state they left, read back while the key's
+/// shard is still held: the value with an absolute PXAT, an absolute
+/// PEXPIREAT, or DEL when the key is gone.
+fn as_state(srv: &ServerState, db: usize, name: &str, argv: &[Bytes]) -> Option<Vec<Vec<Bytes>>> {
+    let key = argv.get(1)?;
+    let relative = |from: usize| argv[from..].iter().any(|a| {
+        crate::args::eq_ic(a, "EX") || crate::args::eq_ic(a, "PX")
+    });
+    let string_state = match name {
+        "setex" | "psetex" => true,
+        "set" => relative(3),
+        "getex" => relative(2) || argv[2..].iter().any(|a| crate::args::eq_ic(a, "PERSIST")),
+        _ => false,
+    };
+    let expire_state = matches!(name, "expire" | "pexpire");
+    let restore = name == "restore" && !argv[4..].iter().any(|a| crate::args::eq_ic(a, "ABSTTL"));
+    if !string_state && !expire_state && !restore {
+        return None;
+    }
+    let mut shard = srv.keyspace.db(db).lock(key);
+    let now = ferrodis_engine::clock::now_ms();
+    let at = shard.expire_at(key);
+    let del = || vec![vec![Bytes::from_static(b"DEL"), key.clone()]];
+    let Some(entry) = shard.peek(key, now) else {
+        return Some(del());
+    };
+    let ttl_args = |mut v: Vec<Bytes>| {
+        if at != 0 {
+            v.push(Bytes::from_static(b"PXAT"));
+            v.push(Bytes::from(at.to_string()));
+        }
+        v
+    };
+    if string_state {
+        let ferrodis_engine::Value::Str(s) = &entry.value else {
+            return None;
+        };
+        let value = Bytes::from(s.to_vec());
+        if name == "getex" {
+            return Some(vec![if at != 0 {
+                vec![Bytes::from_static(b"PEXPIREAT"), key.clone(), Bytes::from(at.to_string())]
+            } else {
+                vec![Bytes::from_static(b"PERSIST"), key.clone()]
+            }]);
+        }
+        return Some(vec![ttl_args(vec![Bytes::from_static(b"SET"), key.clone(), value])]);
+    }
+    if expire_state {
+        return Some(vec![if at != 0 {
+            vec![Bytes::from_static(b"PEXPIREAT"), key.clone(), Bytes::from(at.to_string())]
+        } else {
+            vec![Bytes::from_static(b"PERSIST"), key.clone()]
+        }]);
+    }
+    // RESTORE with a relative TTL: the same payload with the absolute time.
+    let mut v = argv.to_vec();
+    v[2] = Bytes::from(at.to_string());
+    v.push(Bytes::from_static(b"ABSTTL"));
+    Some(vec![v])
 }
 
 /// Emits a transaction's collected writes: alone when there is one, else
