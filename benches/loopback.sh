@@ -5,17 +5,20 @@
 # usage: benches/loopback.sh [--quick] [--reps N] [--threads N]
 #                            [--clients N] [--only SUBSTR] [--json FILE]
 #                            [--matrix strings|lists|collections]
+#                            [--server-args "ARGS"]
 #   --quick      ~0.5 s per run instead of ~2.5 s
 #   --reps N     repetitions per cell, median reported (default 3; env REPS)
 #   --threads N  pass --threads N to redis-benchmark (default: not passed)
 #   --only S     only the tests whose name contains S (e.g. --only GET)
 #   --json FILE  also dump every raw sample as JSON
+#   --server-args "ARGS"  extra directives for both servers, e.g.
+#                "--appendonly yes --appendfsync everysec" 
 # env:
 #   FERRODIS_BIN  server under test (default target/release/ferrodis)
 #   REDIS_BIN     reference server (default: redis-server on PATH)
 #
 # Both servers get the same command line:
-#   --port N --bind 127.0.0.1 --save '' --appendonly no
+#   --port N --bind 127.0.0.1 --save '' --appendonly no [--server-args]
 # Exit status: 0 ok, 1 a server failed to start / bad usage, 2 benchmark
 # error, 3 some cells failed (e.g. a command ferrodis lacks; table still printed).
 set -euo pipefail
@@ -27,8 +30,12 @@ FERRODIS_BIN=${FERRODIS_BIN:-$root/target/release/ferrodis}
 REDIS_BIN=${REDIS_BIN:-$(command -v redis-server || true)}
 
 pyargs=(--reps "${REPS:-3}")
+server_args=()
 while [[ $# -gt 0 ]]; do
     case $1 in
+        --server-args)
+            [[ $# -ge 2 ]] || { echo "loopback.sh: $1 needs a value" >&2; exit 1; }
+            read -r -a server_args <<<"$2"; shift 2 ;;
         --quick) pyargs+=(--quick); shift ;;
         --reps|--threads|--clients|--only|--json|--target-seconds|--matrix)
             [[ $# -ge 2 ]] || { echo "loopback.sh: $1 needs a value" >&2; exit 1; }
@@ -90,7 +97,7 @@ start_server() {
     local name=$1 bin=$2 port=$3 log="$workdir/$1.log" dir="$workdir/$1"
     mkdir -p "$dir"
     (cd "$dir" && exec "$bin" --port "$port" --bind 127.0.0.1 --save '' \
-        --appendonly no) >"$log" 2>&1 &
+        --appendonly no "${server_args[@]}") >"$log" 2>&1 &
     started_pid=$!
     pids+=("$started_pid")
     for _ in $(seq 100); do

@@ -99,16 +99,22 @@ impl Events {
     /// events it sent.
     fn run(&mut self, script: &[&[&str]]) {
         for argv in script {
-            self.d.cmd(argv);
-            let (f, r) = self.drain();
-            let what = format!("events of {}", argv.join(" "));
-            if f != r {
-                self.d.fail(format!(
-                    "{what}\n    ferrodis: {}\n    redis:    {}",
-                    escape(&f),
-                    escape(&r)
-                ));
-            }
+            let argv: Vec<Vec<u8>> = argv.iter().map(|a| a.as_bytes().to_vec()).collect();
+            self.run_one(&argv);
+        }
+    }
+
+    fn run_one(&mut self, argv: &[Vec<u8>]) {
+        self.d.cmd(argv);
+        let (f, r) = self.drain();
+        if f != r {
+            let what: Vec<String> = argv.iter().map(|a| escape(a)).collect();
+            self.d.fail(format!(
+                "events of {}\n    ferrodis: {}\n    redis:    {}",
+                what.join(" "),
+                escape(&f),
+                escape(&r)
+            ));
         }
     }
 
@@ -164,7 +170,9 @@ const STRINGS: &[&[&str]] = &[
     &["BITFIELD", "bf", "GET", "u8", "0"],
     &["BITFIELD", "bf", "INCRBY", "u8", "0", "10"],
     &["BITFIELD", "bf2", "GET", "u8", "0"],
-    &["BITFIELD", "bf", "OVERFLOW", "FAIL", "INCRBY", "u8", "0", "300"],
+    &[
+        "BITFIELD", "bf", "OVERFLOW", "FAIL", "INCRBY", "u8", "0", "300",
+    ],
     &["SET", "b1", "abc"],
     &["BITOP", "AND", "bd", "b1", "b1"],
     &["BITOP", "OR", "bd", "nokey"],
@@ -477,6 +485,31 @@ fn notify_evicted_keys() {
     let (f, r) = e.d.conns();
     for c in [f, r] {
         c.cmd(&["CONFIG", "SET", "maxmemory", "0"]);
+    }
+    e.finish();
+}
+
+#[test]
+fn notify_restore_events() {
+    let mut e = Events::new("KEAn");
+    e.run(&[&["SET", "a", "hello"]]);
+    let dump = e.d.cmd(&["DUMP", "a"]).bytes().unwrap_or_default().to_vec();
+    let restore = |args: &[&[u8]]| -> Vec<Vec<u8>> {
+        let mut v = vec![b"RESTORE".to_vec()];
+        for a in args {
+            v.push(a.to_vec());
+        }
+        v
+    };
+    for argv in [
+        restore(&[b"b", b"0", &dump]),
+        restore(&[b"b", b"0", &dump]),
+        restore(&[b"b", b"0", &dump, b"REPLACE"]),
+        restore(&[b"c", b"1", &dump, b"ABSTTL"]),
+        restore(&[b"b", b"1", &dump, b"ABSTTL", b"REPLACE"]),
+        restore(&[b"e", b"100000", &dump]),
+    ] {
+        e.run_one(&argv);
     }
     e.finish();
 }

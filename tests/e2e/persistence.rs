@@ -378,3 +378,46 @@ fn corrupt_file_is_refused_at_startup() {
         }
     }
 }
+
+/// FLUSHALL during a background save stops it, and with save points saves
+/// the empty dataset at once: a restart never resurrects flushed keys.
+#[test]
+fn flushall_stops_a_running_bgsave() {
+    use crate::common::server::Flavor;
+    let dir = fresh_dir("flushall");
+    let mut fer = Server::spawn(
+        Flavor::Ferrodis,
+        &[
+            "--dir",
+            dir.to_str().unwrap(),
+            "--save",
+            "3600",
+            "1",
+            "--rdb-key-save-delay",
+            "500",
+        ],
+    );
+    let mut c = fer.raw();
+    for i in 0..400 {
+        c.cmd(&["SET", &format!("k{i}"), "v"]);
+    }
+    assert_eq!(c.cmd(&["BGSAVE"]).text(), "Background saving started");
+    assert_eq!(c.cmd(&["FLUSHALL"]).text(), "OK");
+    wait_bgsave_any(&mut c);
+    c.send(b"SHUTDOWN NOSAVE\r\n");
+    assert!(fer.wait_exit(Duration::from_secs(10)));
+    let again = Server::spawn(Flavor::Ferrodis, &["--dir", dir.to_str().unwrap()]);
+    assert_eq!(again.raw().cmd(&["DBSIZE"]).int(), 0);
+}
+
+fn wait_bgsave_any(c: &mut RawConn) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !c
+        .cmd(&["INFO", "persistence"])
+        .text()
+        .contains("rdb_bgsave_in_progress:0")
+    {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -140,7 +140,12 @@ fn messages_reach_channel_pattern_and_shard_subscribers() {
         }
         // Unsubscribed: nothing more arrives (the next frame is PING's).
         both(&mut f, &mut r, &["UNSUBSCRIBE", "news", "a\r\nb", ""], 3);
-        both(&mut f, &mut r, &["PUNSUBSCRIBE", "n*", "*s", "[ab]*", "*"], 4);
+        both(
+            &mut f,
+            &mut r,
+            &["PUNSUBSCRIBE", "n*", "*s", "[ab]*", "*"],
+            4,
+        );
         d.cmd(&["PUBLISH", "news", "late"]);
         both(&mut f, &mut r, &["SUNSUBSCRIBE", "shard"], 1);
         d.cmd(&["SPUBLISH", "shard", "late"]);
@@ -352,7 +357,8 @@ fn fan_out_to_100_subscribers_in_order() {
     }
     let publish_time = started.elapsed();
     for r in readers {
-        r.join().expect("a subscriber missed or reordered a message");
+        r.join()
+            .expect("a subscriber missed or reordered a message");
     }
     eprintln!(
         "fan-out: {MESSAGES} messages to {SUBSCRIBERS} subscribers published in {publish_time:?}, all delivered in {:?}",
@@ -451,14 +457,21 @@ fn slow_subscriber_is_disconnected_at_the_hard_limit() {
         let s = flavor_server;
         // 100 KB messages: the socket buffers fill, then 256 KB pending.
         let (worst, gone) = flood_subscriber(&s, 100_000, 2_000, Duration::ZERO);
-        assert!(gone, "{:?}: the slow subscriber was never disconnected", s.flavor());
+        assert!(
+            gone,
+            "{:?}: the slow subscriber was never disconnected",
+            s.flavor()
+        );
         assert!(
             worst < Duration::from_millis(500),
             "{:?}: a PUBLISH took {worst:?}",
             s.flavor()
         );
         let mut c = s.raw();
-        assert_eq!(c.cmd(&["PUBSUB", "NUMSUB", "flood"]).items()[1], Resp::Int(0));
+        assert_eq!(
+            c.cmd(&["PUBSUB", "NUMSUB", "flood"]).items()[1],
+            Resp::Int(0)
+        );
         assert_eq!(c.cmd(&["PING"]), Resp::Simple(b"PONG".to_vec()));
         if s.flavor() == crate::common::server::Flavor::Ferrodis {
             wait_until(|| s.log_text().contains("output buffer limits"));
@@ -473,17 +486,29 @@ fn slow_subscriber_is_disconnected_after_the_soft_limit_period() {
     // About 40 KB per 100 ms: over 64 KB pending (beyond the socket
     // buffers) for more than a second.
     let (worst, gone) = flood_subscriber(&s, 4_000, 20_000, Duration::from_millis(10));
-    assert!(gone, "the subscriber over the soft limit was never disconnected");
+    assert!(
+        gone,
+        "the subscriber over the soft limit was never disconnected"
+    );
     assert!(
         started.elapsed() > Duration::from_secs(1),
         "disconnected before the soft limit's seconds passed"
     );
-    assert!(worst < Duration::from_millis(500), "a PUBLISH took {worst:?}");
+    assert!(
+        worst < Duration::from_millis(500),
+        "a PUBLISH took {worst:?}"
+    );
 }
 
 #[test]
 fn a_subscriber_that_reads_is_never_cut_off() {
-    let s = Server::start_with(&["--client-output-buffer-limit", "pubsub", "256kb", "128kb", "1"]);
+    let s = Server::start_with(&[
+        "--client-output-buffer-limit",
+        "pubsub",
+        "256kb",
+        "128kb",
+        "1",
+    ]);
     let mut sub = s.raw();
     sub.cmd(&["SUBSCRIBE", "steady"]);
     let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -500,10 +525,7 @@ fn a_subscriber_that_reads_is_never_cut_off() {
     // under both limits, however the threads are scheduled).
     for i in 0..3_000 {
         wait_until(|| i < seen.load(std::sync::atomic::Ordering::Relaxed) + 50);
-        assert_eq!(
-            p.cmd(&[&b"PUBLISH"[..], b"steady", &payload]),
-            Resp::Int(1)
-        );
+        assert_eq!(p.cmd(&[&b"PUBLISH"[..], b"steady", &payload]), Resp::Int(1));
     }
     reader.join().expect("the reading subscriber lost messages");
 }
@@ -511,9 +533,26 @@ fn a_subscriber_that_reads_is_never_cut_off() {
 #[test]
 fn acl_channel_permissions_apply_to_the_shard_commands() {
     let mut d = Diff::new();
-    d.cmd(&["ACL", "SETUSER", "u1", "on", "nopass", "+@all", "resetkeys", "allchannels"]);
     d.cmd(&[
-        "ACL", "SETUSER", "u2", "on", "nopass", "+@all", "allkeys", "resetchannels", "&ok*",
+        "ACL",
+        "SETUSER",
+        "u1",
+        "on",
+        "nopass",
+        "+@all",
+        "resetkeys",
+        "allchannels",
+    ]);
+    d.cmd(&[
+        "ACL",
+        "SETUSER",
+        "u2",
+        "on",
+        "nopass",
+        "+@all",
+        "allkeys",
+        "resetchannels",
+        "&ok*",
     ]);
     d.cmd(&["AUTH", "u1", "x"]);
     // Shard channels are checked as channels, not as keys.

@@ -265,11 +265,10 @@ pub enum CommandError {
     /// family, PING, QUIT or RESET (the command's full name).
     #[error("ERR Can't execute '{0}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")]
     PubSubContext(String),
-    #[error("ERR unknown subcommand or wrong number of arguments for '{sub}'. Try {container} HELP.")]
-    UnknownSubcommandOrArity {
-        sub: Lossy,
-        container: &'static str,
-    },
+    #[error(
+        "ERR unknown subcommand or wrong number of arguments for '{sub}'. Try {container} HELP."
+    )]
+    UnknownSubcommandOrArity { sub: Lossy, container: &'static str },
     /// ACL family errors and NOPERM refusals (acl.rs).
     #[error("{0}")]
     Acl(crate::acl::AclError),

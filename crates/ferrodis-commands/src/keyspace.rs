@@ -363,7 +363,14 @@ fn copy_cmd(ctx: &mut Ctx<'_>) -> CmdResult {
     let expire_at = g.src().expire_at(key);
     let old = g.dst().insert_with_expire(newkey, copied, expire_at);
     emit_db(ctx.srv, ctx.client, class::NEW, "new", dst_db, newkey);
-    emit_db(ctx.srv, ctx.client, class::GENERIC, "copy_to", dst_db, newkey);
+    emit_db(
+        ctx.srv,
+        ctx.client,
+        class::GENERIC,
+        "copy_to",
+        dst_db,
+        newkey,
+    );
     drop(g);
     drop(old);
     ctx.client.reply.integer(1);

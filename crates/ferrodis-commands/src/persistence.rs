@@ -21,6 +21,7 @@ use ferrodis_persist::RdbError;
 use crate::args::{eq_ic, parse_int};
 use crate::context::{Ctx, ServerState};
 use crate::error::{CmdResult, CommandError};
+use crate::notify::{class, emit};
 use crate::spec::*;
 
 /// Persistence state shown by INFO and used by the save points.
@@ -44,6 +45,10 @@ pub struct PersistState {
     /// state; only one runs at a time, as Redis runs one child.
     job: AtomicBool,
     pub bgsave_scheduled: AtomicBool,
+    /// Stops the running background save (FLUSHALL).
+    cancel: Arc<AtomicBool>,
+    /// Orders a background save's final rename against foreground saves.
+    rename: parking_lot::Mutex<()>,
     pub last_load_keys_loaded: AtomicU64,
     pub last_load_keys_expired: AtomicU64,
 }
@@ -63,6 +68,8 @@ impl PersistState {
             loading: AtomicBool::new(false),
             job: AtomicBool::new(false),
             bgsave_scheduled: AtomicBool::new(false),
+            cancel: Arc::new(AtomicBool::new(false)),
+            rename: parking_lot::Mutex::new(()),
             last_load_keys_loaded: AtomicU64::new(0),
             last_load_keys_expired: AtomicU64::new(0),
         }
@@ -143,6 +150,7 @@ pub fn save_options(srv: &ServerState) -> SaveOptions {
             d if d < 0 => Some(Duration::from_nanos(d.unsigned_abs())),
             _ => None,
         },
+        cancel: Some(srv.persist.cancel.clone()),
     }
 }
 
@@ -164,6 +172,7 @@ pub fn save_now(srv: &ServerState) -> Result<SaveStats, RdbError> {
     let tmp = save::temp_path(Path::new("."), "save");
     let (aux, mut opts) = (aux(), save_options(srv));
     opts.key_delay = None;
+    let _rename = srv.persist.rename.lock();
     let stats = save::save_to(&dest, &tmp, |w| {
         save::write_locked(&srv.keyspace, w, &aux, &opts)
     })?;
@@ -180,6 +189,7 @@ pub fn bgsave_start(srv: &Arc<ServerState>) -> bool {
     }
     p.bgsave_in_progress.store(true, Ordering::Release);
     let start = now_ms();
+    p.cancel.store(false, Ordering::Release);
     p.bgsave_started_ms.store(start, Ordering::Relaxed);
     p.last_bgsave_try.store(start / 1000, Ordering::Relaxed);
     p.dirty_at_start
@@ -205,15 +215,27 @@ fn bgsave_run(srv: &ServerState) {
     let dest = rdb_path(srv);
     let tmp = save::temp_path(Path::new("."), "bgsave");
     let (aux, opts) = (aux(), save_options(srv));
-    let result = save::save_to(&dest, &tmp, |w| {
-        save::write_snapshot(&srv.keyspace, w, &aux, &opts)
-    });
+    let mut rename_guard = None;
+    let result = save::save_to_if(
+        &dest,
+        &tmp,
+        |w| save::write_snapshot(&srv.keyspace, w, &aux, &opts),
+        || {
+            rename_guard = Some(srv.persist.rename.lock());
+            !srv.persist.cancel.load(Ordering::Acquire)
+        },
+    );
+    drop(rename_guard);
     let p = &srv.persist;
+    let cancelled = p.cancel.swap(false, Ordering::AcqRel);
     match result {
         Ok(_) => {
             p.saved(p.dirty_at_start.load(Ordering::Relaxed));
             p.last_bgsave_ok.store(true, Ordering::Relaxed);
             tracing::info!("Background saving terminated with success");
+        }
+        Err(_) if cancelled => {
+            tracing::warn!("Background saving terminated by request");
         }
         Err(e) => {
             p.last_bgsave_ok.store(false, Ordering::Relaxed);
@@ -224,6 +246,20 @@ fn bgsave_run(srv: &ServerState) {
         .store(started.elapsed().as_secs() as i64, Ordering::Relaxed);
     p.bgsave_in_progress.store(false, Ordering::Release);
     p.end_job();
+}
+
+/// FLUSHALL: a running background save is stopped (its data is gone: it
+/// must not land after this), and with save points the empty dataset is
+/// saved at once, as Redis does. No waiting: FLUSHALL may hold every shard.
+pub fn after_flushall(srv: &ServerState) {
+    if srv.persist.bgsave_in_progress.load(Ordering::Acquire) {
+        srv.persist.cancel.store(true, Ordering::Release);
+    }
+    if !srv.config.read().save.is_empty() {
+        if let Err(e) = save_now(srv) {
+            tracing::warn!("Error saving DB on disk after FLUSHALL: {e}");
+        }
+    }
 }
 
 /// Waits for a running background save to end (SHUTDOWN, tests).
@@ -466,17 +502,22 @@ fn restore(ctx: &mut Ctx<'_>) -> CmdResult {
         t if absttl => t as u64,
         t => now.saturating_add(t as u64),
     };
-    let mut shard = ctx.db().lock(key);
+    let mut shard = ctx.srv.keyspace.db(ctx.client.db).lock(key);
     if !replace && shard.contains(key, now) {
         return Err(CommandError::BusyKey);
     }
     if expire_at != 0 && expire_at <= now {
         // Already expired: nothing is created (and an old value goes).
-        shard.remove(key);
+        if shard.remove(key).is_some() {
+            emit(ctx.srv, ctx.client, class::GENERIC, "del", key);
+        }
     } else {
         let mut entry = Entry::new(value);
         entry.access = ferrodis_engine::access::restored(idle, freq, now);
         shard.insert_with_expire(key, entry, expire_at);
+        // Redis deletes a replaced key first: the key is always new.
+        emit(ctx.srv, ctx.client, class::NEW, "new", key);
+        emit(ctx.srv, ctx.client, class::GENERIC, "restore", key);
     }
     drop(shard);
     ctx.reply().ok();

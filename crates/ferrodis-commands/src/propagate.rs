@@ -141,9 +141,11 @@ pub fn command(srv: &ServerState, client: &mut Client, db: usize, name: &str, ar
 /// PEXPIREAT, or DEL when the key is gone.
 fn as_state(srv: &ServerState, db: usize, name: &str, argv: &[Bytes]) -> Option<Vec<Vec<Bytes>>> {
     let key = argv.get(1)?;
-    let relative = |from: usize| argv[from..].iter().any(|a| {
-        crate::args::eq_ic(a, "EX") || crate::args::eq_ic(a, "PX")
-    });
+    let relative = |from: usize| {
+        argv[from..]
+            .iter()
+            .any(|a| crate::args::eq_ic(a, "EX") || crate::args::eq_ic(a, "PX"))
+    };
     let string_state = match name {
         "setex" | "psetex" => true,
         "set" => relative(3),
@@ -176,16 +178,28 @@ fn as_state(srv: &ServerState, db: usize, name: &str, argv: &[Bytes]) -> Option<
         let value = Bytes::from(s.to_vec());
         if name == "getex" {
             return Some(vec![if at != 0 {
-                vec![Bytes::from_static(b"PEXPIREAT"), key.clone(), Bytes::from(at.to_string())]
+                vec![
+                    Bytes::from_static(b"PEXPIREAT"),
+                    key.clone(),
+                    Bytes::from(at.to_string()),
+                ]
             } else {
                 vec![Bytes::from_static(b"PERSIST"), key.clone()]
             }]);
         }
-        return Some(vec![ttl_args(vec![Bytes::from_static(b"SET"), key.clone(), value])]);
+        return Some(vec![ttl_args(vec![
+            Bytes::from_static(b"SET"),
+            key.clone(),
+            value,
+        ])]);
     }
     if expire_state {
         return Some(vec![if at != 0 {
-            vec![Bytes::from_static(b"PEXPIREAT"), key.clone(), Bytes::from(at.to_string())]
+            vec![
+                Bytes::from_static(b"PEXPIREAT"),
+                key.clone(),
+                Bytes::from(at.to_string()),
+            ]
         } else {
             vec![Bytes::from_static(b"PERSIST"), key.clone()]
         }]);

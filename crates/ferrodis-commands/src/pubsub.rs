@@ -25,9 +25,9 @@
 //! lookup) goes before the command's reply ([`leave_command`]).
 //!
 //! Invariants: a client is in the registry's list for a name exactly when
-//! the name is in its `Subscriptions` (both change under the registry's
-//! write lock, on the client's own task); a registry entry never holds an
-//! empty list; `live` counts the channel and pattern entries.
+//! the name is in its `Subscriptions` (both change together, only on the
+//! client's own task); a registry entry never holds an empty list; `live`
+//! counts the channel and pattern entries, `shard_live` the shard ones.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -43,8 +43,10 @@ use crate::error::{CmdResult, CommandError, Lossy};
 use crate::spec::*;
 use crate::table::TableEntry;
 
-type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
-type FastSet<K> = HashSet<K, foldhash::fast::FixedState>;
+// Clients choose the names: per-process random seeds, so colliding names
+// cannot be precomputed.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+type FastSet<K> = HashSet<K, foldhash::fast::RandomState>;
 
 /// The three subscription namespaces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,9 +202,9 @@ pub fn enter_command(client: &Client) -> OwnGuard {
     if !client.subs.active() {
         return OwnGuard(None);
     }
-    OwnGuard(Some(OWN.with(|o| {
-        std::mem::replace(&mut o.borrow_mut().0, client.id())
-    })))
+    OwnGuard(Some(
+        OWN.with(|o| std::mem::replace(&mut o.borrow_mut().0, client.id())),
+    ))
 }
 
 /// Called after the command: frames for the client that no handler placed
@@ -222,6 +224,11 @@ pub fn leave_command(client: &mut Client, guard: OwnGuard, mark: usize) {
     });
 }
 
+/// The subscribed client whose command this thread is running, or 0.
+fn current_owner() -> u64 {
+    OWN.with(|o| o.borrow().0)
+}
+
 /// Moves the frames this client's command delivered to itself into its
 /// reply, at the current position.
 pub fn absorb_own(client: &mut Client) {
@@ -236,17 +243,11 @@ pub fn absorb_own(client: &mut Client) {
 
 /// Appends one encoded frame to `to`'s mailbox and wakes its task (or,
 /// for the client running the current command, to its own buffer).
-fn deliver(to: &ClientShared, frame: &[u8]) {
-    let own = OWN.with(|o| {
-        let mut o = o.borrow_mut();
-        if o.0 == to.id {
-            o.1.extend_from_slice(frame);
-            true
-        } else {
-            false
-        }
-    });
-    if own {
+/// `own` is the client running the current command on this thread (see
+/// [`current_owner`]).
+fn deliver(to: &ClientShared, frame: &[u8], own: u64) {
+    if own == to.id {
+        OWN.with(|o| o.borrow_mut().1.extend_from_slice(frame));
         return;
     }
     let mb = &to.pubsub;
@@ -309,6 +310,7 @@ struct Frames<'a> {
     parts: [&'a [u8]; 4],
     n: usize,
     enc: [Option<BytesMut>; 2],
+    own: u64,
 }
 
 impl<'a> Frames<'a> {
@@ -319,6 +321,7 @@ impl<'a> Frames<'a> {
             parts: p,
             n: parts.len(),
             enc: [None, None],
+            own: current_owner(),
         }
     }
 
@@ -326,7 +329,7 @@ impl<'a> Frames<'a> {
         let resp3 = to.resp.load(Ordering::Relaxed) == 3;
         let parts = &self.parts[..self.n];
         let f = self.enc[usize::from(resp3)].get_or_insert_with(|| encode(resp3, parts));
-        deliver(to, f);
+        deliver(to, f, self.own);
     }
 }
 
@@ -785,7 +788,8 @@ pub static COMMANDS: &[CommandSpec] = &[
         flags: PUBSUB | NOSCRIPT | LOADING | STALE,
         group: "pubsub",
         since: "2.0.0",
-        summary: "Starts listening to messages published to channels matching the given glob patterns.",
+        summary:
+            "Starts listening to messages published to channels matching the given glob patterns.",
         complexity: "O(N) in the number of patterns the client already has.",
         args: &[Arg {
             name: "pattern",

@@ -68,6 +68,7 @@ fn flushall(ctx: &mut Ctx<'_>) -> CmdResult {
     for (db, keys) in watched.iter().enumerate() {
         crate::multi::touch_flushed(srv, db, keys);
     }
+    crate::persistence::after_flushall(srv);
     ctx.reply().ok();
     Ok(())
 }

@@ -8,8 +8,8 @@ use rand::Rng;
 use crate::args::{eq_ic, parse_i64_strict, parse_int};
 use crate::context::Ctx;
 use crate::error::{CmdResult, CommandError};
-use crate::notify::{class, emit};
 use crate::keyspace::{parse_scan_cursor, parse_scan_options};
+use crate::notify::{class, emit};
 use crate::spec::*;
 
 /// Calls `emit` with `count` distinct indexes out of `0..n` (all of them,

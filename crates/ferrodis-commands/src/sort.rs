@@ -28,8 +28,8 @@ use ferrodis_engine::{Db, End, Entry, ListValue, MultiGuard, Shard, Value};
 
 use crate::args::{eq_ic, parse_i64_strict};
 use crate::context::Ctx;
-use crate::notify::{class, emit};
 use crate::error::{CmdResult, CommandError};
+use crate::notify::{class, emit};
 use crate::spec::*;
 
 /// The locks SORT holds: all shards (patterns read arbitrary keys) or

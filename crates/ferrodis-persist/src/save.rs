@@ -19,6 +19,9 @@ pub struct SaveOptions {
     pub checksum: bool,
     /// Sleep per key written (testing aid, `rdb-key-save-delay`).
     pub key_delay: Option<Duration>,
+    /// Set to stop a background save early (FLUSHALL kills it, as Redis
+    /// kills its child).
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// What a save produced.
@@ -38,12 +41,26 @@ pub fn save_to(
     tmp: &Path,
     write: impl FnOnce(BufWriter<File>) -> Result<(BufWriter<File>, SaveStats), RdbError>,
 ) -> Result<SaveStats, RdbError> {
+    save_to_if(dest, tmp, write, || true)
+}
+
+/// As `save_to`, but the rename happens only if `commit` (called at that
+/// moment, e.g. under the caller's lock) still says yes.
+pub fn save_to_if(
+    dest: &Path,
+    tmp: &Path,
+    write: impl FnOnce(BufWriter<File>) -> Result<(BufWriter<File>, SaveStats), RdbError>,
+    commit: impl FnOnce() -> bool,
+) -> Result<SaveStats, RdbError> {
     let result = (|| {
         let f = File::create(tmp)?;
         let (w, stats) = write(BufWriter::with_capacity(1 << 20, f))?;
         let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         drop(f);
+        if !commit() {
+            return Err(RdbError::Corrupt("cancelled"));
+        }
         std::fs::rename(tmp, dest)?;
         if let Some(dir) = dest.parent() {
             let dir = if dir.as_os_str().is_empty() {
@@ -157,6 +174,13 @@ fn write_snapshot_inner<W: Write>(
                 keys += batch;
                 if let Some(d) = opts.key_delay {
                     std::thread::sleep(d * batch as u32);
+                }
+                if opts
+                    .cancel
+                    .as_ref()
+                    .is_some_and(|c| c.load(std::sync::atomic::Ordering::Acquire))
+                {
+                    return Err(RdbError::Corrupt("cancelled"));
                 }
                 if done {
                     break;

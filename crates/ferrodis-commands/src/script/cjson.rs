@@ -295,7 +295,7 @@ fn encode(lua: &Lua, cfg: &Config, args: MultiValue) -> mlua::Result<MultiValue>
         return fail_str(lua, "bad argument #1 to 'encode' (expected 1 argument)");
     }
     let mut out = Vec::new();
-    match encode_value(cfg, &args[0], 0, &mut out)? {
+    match encode_value(cfg, &args[0], &mut out)? {
         Ok(()) => Ok(MultiValue::from_vec(vec![Value::String(
             lua.create_string(out)?,
         )])),
@@ -358,100 +358,26 @@ fn encode_string(s: &[u8], out: &mut Vec<u8>) {
     out.push(b'"');
 }
 
-/// Encodes `v`; the inner `Err` is a cjson error message.
-fn encode_value(
-    cfg: &Config,
-    v: &Value,
-    depth: i64,
-    out: &mut Vec<u8>,
-) -> mlua::Result<Result<(), String>> {
-    match v {
-        Value::Nil => out.extend_from_slice(b"null"),
-        Value::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-        Value::Integer(i) => return Ok(encode_number(cfg, *i as f64, out)),
-        Value::Number(n) => return Ok(encode_number(cfg, *n, out)),
-        Value::String(s) => encode_string(&s.as_bytes(), out),
-        v if is_null(v) => out.extend_from_slice(b"null"),
-        Value::Table(t) => return encode_table(cfg, t, depth + 1, out),
-        other => {
-            return Ok(Err(format!(
-                "Cannot serialise {}: type not supported",
-                type_of(other)
-            )))
-        }
-    }
-    Ok(Ok(()))
+/// A step of the encoder's explicit stack.
+enum Enc {
+    /// A value inside containers at this depth.
+    Value(Value, i64),
+    /// An object key (written with its colon).
+    Key(Value),
+    Raw(&'static [u8]),
 }
 
-/// The array length of `t`, or None when it must be an object.
-fn array_length(cfg: &Config, t: &Table) -> mlua::Result<Result<Option<usize>, String>> {
-    let mut max: f64 = 0.0;
-    let mut items: i64 = 0;
-    for pair in t.clone().pairs::<Value, Value>() {
-        let (k, _) = pair?;
-        let k = match k {
-            Value::Integer(i) => i as f64,
-            Value::Number(n) => n,
-            _ => return Ok(Ok(None)),
-        };
-        if k.floor() != k || k < 1.0 {
-            return Ok(Ok(None));
-        }
-        max = max.max(k);
-        items += 1;
-    }
-    if cfg.sparse_ratio > 0
-        && max > (items * cfg.sparse_ratio) as f64
-        && max > cfg.sparse_safe as f64
-    {
-        if !cfg.sparse_convert {
-            return Ok(Err(
-                "Cannot serialise table: excessively sparse array".to_string()
-            ));
-        }
-        return Ok(Ok(None));
-    }
-    Ok(Ok(Some(max as usize)))
-}
-
-fn encode_table(
-    cfg: &Config,
-    t: &Table,
-    depth: i64,
-    out: &mut Vec<u8>,
-) -> mlua::Result<Result<(), String>> {
-    if depth > cfg.encode_max_depth {
-        return Ok(Err(format!(
-            "Cannot serialise, excessive nesting ({depth})"
-        )));
-    }
-    let len = match array_length(cfg, t)? {
-        Ok(l) => l,
-        Err(m) => return Ok(Err(m)),
-    };
-    match len {
-        Some(n) if n > 0 => {
-            out.push(b'[');
-            for i in 1..=n {
-                if i > 1 {
-                    out.push(b',');
-                }
-                let v: Value = t.raw_get(i)?;
-                if let Err(m) = encode_value(cfg, &v, depth, out)? {
-                    return Ok(Err(m));
-                }
+/// Encodes `root` depth first with an explicit stack (nesting costs no
+/// native stack); the inner `Err` is a cjson error message.
+fn encode_value(cfg: &Config, root: &Value, out: &mut Vec<u8>) -> mlua::Result<Result<(), String>> {
+    let mut work = vec![Enc::Value(root.clone(), 0)];
+    while let Some(item) = work.pop() {
+        let (v, depth) = match item {
+            Enc::Raw(b) => {
+                out.extend_from_slice(b);
+                continue;
             }
-            out.push(b']');
-        }
-        _ => {
-            out.push(b'{');
-            let mut first = true;
-            for pair in t.clone().pairs::<Value, Value>() {
-                let (k, v) = pair?;
-                if !first {
-                    out.push(b',');
-                }
-                first = false;
+            Enc::Key(k) => {
                 match &k {
                     Value::String(s) => encode_string(&s.as_bytes(), out),
                     Value::Integer(_) | Value::Number(_) => {
@@ -470,14 +396,106 @@ fn encode_table(
                     }
                 }
                 out.push(b':');
-                if let Err(m) = encode_value(cfg, &v, depth, out)? {
+                continue;
+            }
+            Enc::Value(v, depth) => (v, depth),
+        };
+        match &v {
+            Value::Nil => out.extend_from_slice(b"null"),
+            Value::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+            Value::Integer(i) => {
+                if let Err(m) = encode_number(cfg, *i as f64, out) {
                     return Ok(Err(m));
                 }
             }
-            out.push(b'}');
+            Value::Number(n) => {
+                if let Err(m) = encode_number(cfg, *n, out) {
+                    return Ok(Err(m));
+                }
+            }
+            Value::String(s) => encode_string(&s.as_bytes(), out),
+            v if is_null(v) => out.extend_from_slice(b"null"),
+            Value::Table(t) => {
+                let depth = depth + 1;
+                if depth > cfg.encode_max_depth {
+                    return Ok(Err(format!(
+                        "Cannot serialise, excessive nesting ({depth})"
+                    )));
+                }
+                let len = match array_length(cfg, t)? {
+                    Ok(l) => l,
+                    Err(m) => return Ok(Err(m)),
+                };
+                match len {
+                    Some(n) if n > 0 => {
+                        out.push(b'[');
+                        work.push(Enc::Raw(b"]"));
+                        for i in (1..=n).rev() {
+                            work.push(Enc::Value(t.raw_get(i)?, depth));
+                            if i > 1 {
+                                work.push(Enc::Raw(b","));
+                            }
+                        }
+                    }
+                    _ => {
+                        out.push(b'{');
+                        work.push(Enc::Raw(b"}"));
+                        let mut pairs = Vec::new();
+                        for pair in t.pairs::<Value, Value>() {
+                            pairs.push(pair?);
+                        }
+                        for (i, (k, v)) in pairs.into_iter().enumerate().rev() {
+                            work.push(Enc::Value(v, depth));
+                            work.push(Enc::Key(k));
+                            if i > 0 {
+                                work.push(Enc::Raw(b","));
+                            }
+                        }
+                    }
+                }
+            }
+            other => {
+                return Ok(Err(format!(
+                    "Cannot serialise {}: type not supported",
+                    type_of(other)
+                )))
+            }
         }
     }
     Ok(Ok(()))
+}
+
+/// The array length of `t`, or None when it must be an object. The
+/// largest key is kept in a C `int`, as lua-cjson does: a key beyond its
+/// range wraps to a negative length, which makes the table an object.
+fn array_length(cfg: &Config, t: &Table) -> mlua::Result<Result<Option<usize>, String>> {
+    let mut max: i32 = 0;
+    let mut items: i64 = 0;
+    for pair in t.pairs::<Value, Value>() {
+        let (k, _) = pair?;
+        let k = match k {
+            Value::Integer(i) => i as f64,
+            Value::Number(n) => n,
+            _ => return Ok(Ok(None)),
+        };
+        if k.floor() != k || k < 1.0 {
+            return Ok(Ok(None));
+        }
+        if k > f64::from(max) {
+            max = if k >= 2_147_483_648.0 { i32::MIN } else { k as i32 };
+        }
+        items += 1;
+    }
+    let max = i64::from(max);
+    if cfg.sparse_ratio > 0 && max > items * cfg.sparse_ratio && max > cfg.sparse_safe {
+        if !cfg.sparse_convert {
+            return Ok(Err(
+                "Cannot serialise table: excessively sparse array".to_string()
+            ));
+        }
+        return Ok(Ok(None));
+    }
+    Ok(Ok(usize::try_from(max).ok()))
 }
 
 // --------------------------------------------------------------- decode
@@ -762,18 +780,10 @@ fn decode(lua: &Lua, cfg: &Config, args: MultiValue) -> mlua::Result<MultiValue>
     Ok(MultiValue::from_vec(vec![v]))
 }
 
-type Decoded = mlua::Result<Result<Value, String>>;
-
-fn value(lua: &Lua, p: &mut Parser<'_>, t: Token) -> Decoded {
-    Ok(Ok(match t.kind {
-        Tok::Str => Value::String(lua.create_string(&t.text)?),
-        Tok::Num => Value::Number(t.num),
-        Tok::Bool => Value::Boolean(t.boolean),
-        Tok::Null => null(),
-        Tok::ObjBegin => return object(lua, p, &t),
-        Tok::ArrBegin => return array(lua, p, &t),
-        _ => return Ok(Err(expected("value", &t))),
-    }))
+/// An open container of the decoder's explicit stack.
+enum Open {
+    Array(Table, usize),
+    Object(Table, mlua::String),
 }
 
 fn descend(p: &mut Parser<'_>, t: &Token) -> Result<(), String> {
@@ -788,70 +798,106 @@ fn descend(p: &mut Parser<'_>, t: &Token) -> Result<(), String> {
     Ok(())
 }
 
-fn object(lua: &Lua, p: &mut Parser<'_>, open: &Token) -> Decoded {
-    if let Err(m) = descend(p, open) {
-        return Ok(Err(m));
+/// After `{` and a first key token: checks the key and the colon.
+fn object_key(lua: &Lua, p: &mut Parser<'_>, t: &Token) -> mlua::Result<Result<mlua::String, String>> {
+    if t.kind != Tok::Str {
+        return Ok(Err(expected("object key string", t)));
     }
-    let table = lua.create_table()?;
-    let mut t = p.next();
-    if t.kind == Tok::ObjEnd {
-        p.depth -= 1;
-        return Ok(Ok(Value::Table(table)));
+    let key = lua.create_string(&t.text)?;
+    let colon = p.next();
+    if colon.kind != Tok::Colon {
+        return Ok(Err(expected("colon", &colon)));
     }
-    loop {
-        if t.kind != Tok::Str {
-            return Ok(Err(expected("object key string", &t)));
-        }
-        let key = lua.create_string(&t.text)?;
-        let colon = p.next();
-        if colon.kind != Tok::Colon {
-            return Ok(Err(expected("colon", &colon)));
-        }
-        let vt = p.next();
-        let v = match value(lua, p, vt)? {
-            Ok(v) => v,
-            Err(m) => return Ok(Err(m)),
-        };
-        table.raw_set(key, v)?;
-        t = p.next();
-        if t.kind == Tok::ObjEnd {
-            p.depth -= 1;
-            return Ok(Ok(Value::Table(table)));
-        }
-        if t.kind != Tok::Comma {
-            return Ok(Err(expected("comma or object end", &t)));
-        }
-        t = p.next();
-    }
+    Ok(Ok(key))
 }
 
-fn array(lua: &Lua, p: &mut Parser<'_>, open: &Token) -> Decoded {
-    if let Err(m) = descend(p, open) {
-        return Ok(Err(m));
-    }
-    let table = lua.create_table()?;
-    let mut t = p.next();
-    if t.kind == Tok::ArrEnd {
-        p.depth -= 1;
-        return Ok(Ok(Value::Table(table)));
-    }
-    let mut i = 1;
+/// Parses one JSON value starting at token `tok`, with an explicit stack
+/// of open containers (nesting costs no native stack).
+fn value(lua: &Lua, p: &mut Parser<'_>, mut tok: Token) -> mlua::Result<Result<Value, String>> {
+    let mut stack: Vec<Open> = Vec::new();
     loop {
-        let v = match value(lua, p, t)? {
-            Ok(v) => v,
-            Err(m) => return Ok(Err(m)),
+        let mut val = match tok.kind {
+            Tok::Str => Value::String(lua.create_string(&tok.text)?),
+            Tok::Num => Value::Number(tok.num),
+            Tok::Bool => Value::Boolean(tok.boolean),
+            Tok::Null => null(),
+            Tok::ObjBegin => {
+                if let Err(m) = descend(p, &tok) {
+                    return Ok(Err(m));
+                }
+                let t = lua.create_table()?;
+                let first = p.next();
+                if first.kind == Tok::ObjEnd {
+                    p.depth -= 1;
+                    Value::Table(t)
+                } else {
+                    let key = match object_key(lua, p, &first)? {
+                        Ok(k) => k,
+                        Err(m) => return Ok(Err(m)),
+                    };
+                    stack.push(Open::Object(t, key));
+                    tok = p.next();
+                    continue;
+                }
+            }
+            Tok::ArrBegin => {
+                if let Err(m) = descend(p, &tok) {
+                    return Ok(Err(m));
+                }
+                let t = lua.create_table()?;
+                let first = p.next();
+                if first.kind == Tok::ArrEnd {
+                    p.depth -= 1;
+                    Value::Table(t)
+                } else {
+                    stack.push(Open::Array(t, 1));
+                    tok = first;
+                    continue;
+                }
+            }
+            _ => return Ok(Err(expected("value", &tok))),
         };
-        table.raw_set(i, v)?;
-        i += 1;
-        t = p.next();
-        if t.kind == Tok::ArrEnd {
-            p.depth -= 1;
-            return Ok(Ok(Value::Table(table)));
+        // A value is complete: store it in its container, closing the
+        // containers that end here.
+        loop {
+            let Some(open) = stack.last_mut() else {
+                return Ok(Ok(val));
+            };
+            let (end_kind, what) = match open {
+                Open::Array(t, i) => {
+                    t.raw_set(*i, val)?;
+                    *i += 1;
+                    (Tok::ArrEnd, "comma or array end")
+                }
+                Open::Object(t, key) => {
+                    t.raw_set(key.clone(), val)?;
+                    (Tok::ObjEnd, "comma or object end")
+                }
+            };
+            let next = p.next();
+            if next.kind == end_kind {
+                p.depth -= 1;
+                val = match stack.pop() {
+                    Some(Open::Array(t, _)) | Some(Open::Object(t, _)) => Value::Table(t),
+                    None => Value::Nil,
+                };
+                continue;
+            }
+            if next.kind != Tok::Comma {
+                return Ok(Err(expected(what, &next)));
+            }
+            let following = p.next();
+            if let Some(Open::Object(_, key)) = stack.last_mut() {
+                *key = match object_key(lua, p, &following)? {
+                    Ok(k) => k,
+                    Err(m) => return Ok(Err(m)),
+                };
+                tok = p.next();
+            } else {
+                tok = following;
+            }
+            break;
         }
-        if t.kind != Tok::Comma {
-            return Ok(Err(expected("comma or array end", &t)));
-        }
-        t = p.next();
     }
 }
 

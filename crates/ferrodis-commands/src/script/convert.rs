@@ -73,7 +73,7 @@ fn bulk_at<'a>(buf: &'a [u8], len: usize, pos: &mut usize) -> mlua::Result<&'a [
 }
 
 /// Guards Rust's stack against absurdly nested replies.
-const MAX_DEPTH: usize = 1000;
+const MAX_DEPTH: usize = 128;
 
 fn parse(lua: &Lua, buf: &[u8], pos: &mut usize, depth: usize) -> mlua::Result<Value> {
     if depth > MAX_DEPTH {

@@ -67,6 +67,18 @@ struct State {
 
 thread_local! {
     static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
+    /// The run in progress on this thread (the hook and pcall look at its
+    /// kill flag).
+    static CURRENT: RefCell<Option<Arc<RunInfo>>> = const { RefCell::new(None) };
+}
+
+/// Whether SCRIPT KILL stopped the script running on this thread.
+fn killed() -> bool {
+    CURRENT.with(|c| {
+        c.borrow()
+            .as_ref()
+            .is_some_and(|r| r.kill.load(Ordering::Acquire))
+    })
 }
 
 /// Memory of every thread's interpreter, for INFO.
@@ -156,6 +168,7 @@ unsafe extern "C-unwind" fn trampoline(l: *mut mlua::ffi::lua_State) -> std::os:
         }
         let no_position = nres >= 3 && ffi::lua_toboolean(l, 3) != 0;
         if !no_position && ffi::lua_type(l, -1) == ffi::LUA_TSTRING {
+            rename_bad_argument(l);
             ffi::luaL_where(l, 1);
             ffi::lua_insert(l, -2);
             ffi::lua_concat(l, 2);
@@ -163,6 +176,49 @@ unsafe extern "C-unwind" fn trampoline(l: *mut mlua::ffi::lua_State) -> std::os:
         ffi::lua_error(l);
     }
     nres
+}
+
+/// An argument error names the function as its caller knows it (a local
+/// alias, or `?`), as `luaL_argerror` does: the message on top of the
+/// stack, `bad argument #N to 'name' (...)`, gets that name.
+///
+/// # Safety
+/// `l` is a valid state with a string on top, inside a C function.
+unsafe fn rename_bad_argument(l: *mut mlua::ffi::lua_State) {
+    use mlua::ffi;
+    let renamed = {
+        let mut len = 0usize;
+        let p = ffi::lua_tolstring(l, -1, &mut len);
+        if p.is_null() {
+            return;
+        }
+        let msg = std::slice::from_raw_parts(p as *const u8, len);
+        let Some(rest) = msg.strip_prefix(b"bad argument #") else {
+            return;
+        };
+        let Some(to) = rest.windows(5).position(|w| w == b" to '") else {
+            return;
+        };
+        let name_start = 14 + to + 5;
+        let Some(name_len) = msg[name_start..].iter().position(|&b| b == b'\'') else {
+            return;
+        };
+        let mut ar: ffi::lua_Debug = std::mem::zeroed();
+        let name: Vec<u8> = if ffi::lua_getstack(l, 0, &mut ar) != 0
+            && ffi::lua_getinfo(l, c"n".as_ptr(), &mut ar) != 0
+            && !ar.name.is_null()
+        {
+            std::ffi::CStr::from_ptr(ar.name).to_bytes().to_vec()
+        } else {
+            b"?".to_vec()
+        };
+        let mut out = msg[..name_start].to_vec();
+        out.extend_from_slice(&name);
+        out.extend_from_slice(&msg[name_start + name_len..]);
+        out
+    };
+    ffi::lua_pop(l, 1);
+    ffi::lua_pushlstring(l, renamed.as_ptr() as *const std::os::raw::c_char, renamed.len());
 }
 
 /// `cwrap(f, marker)`: a C closure running `f` through [`trampoline`].
@@ -193,6 +249,7 @@ fn build(owner: u64, generation: u64) -> mlua::Result<State> {
     prims.raw_set("version", crate::REDIS_VERSION)?;
     prims.raw_set("version_num", version_num())?;
     prims.raw_set("errmsg", lua.create_function(|_, v: Value| Ok(error_text(&v)))?)?;
+    prims.raw_set("killed", lua.create_function(|_, ()| Ok(killed()))?)?;
     call::register(&lua, &prims)?;
     prims.raw_set("bit", super::bitlib::module(&lua)?)?;
     prims.raw_set(
@@ -378,6 +435,7 @@ fn run_in(
     st.globals.raw_set("KEYS", keys).map_err(internal)?;
     st.globals.raw_set("ARGV", args).map_err(internal)?;
     let info = opts.info.clone();
+    CURRENT.with(|c| *c.borrow_mut() = Some(info.clone()));
     lua.set_hook(
         HookTriggers::new().every_nth_instruction(HOOK_EVERY),
         move |_, _| {
@@ -428,6 +486,7 @@ fn run_in(
         }
     });
     lua.remove_hook();
+    CURRENT.with(|c| *c.borrow_mut() = None);
     // Let go of the arguments until the next run.
     let _ = st.globals.raw_set("KEYS", Value::Nil);
     let _ = st.globals.raw_set("ARGV", Value::Nil);
@@ -501,30 +560,39 @@ pub fn lua_to_i64(n: f64) -> i64 {
 const STACK_LIMIT: usize = 8000;
 
 /// Converts a script's result into the caller's reply, as Redis 7.0 does.
-/// `slots` models how much of Lua's stack Redis would be using at this
-/// depth (see `STACK_LIMIT`).
+/// `slots` models how much of Lua's stack Redis would be using for this
+/// value (see `STACK_LIMIT`). Nested tables are walked with an explicit
+/// stack, depth first, so deep nesting costs no native stack.
 fn lua_to_reply(r: &mut ReplyBuf, v: &Value, script_resp: u8, slots: usize) -> mlua::Result<()> {
-    if slots + 4 > STACK_LIMIT {
-        r.error("ERR reached lua stack limit");
-        return Ok(());
-    }
-    match v {
-        Value::String(s) => r.bulk(&s.as_bytes()),
-        Value::Boolean(b) => {
-            if script_resp == 2 {
-                if *b {
-                    r.integer(1);
-                } else {
-                    r.null();
-                }
-            } else {
-                r.boolean(*b);
-            }
+    let mut work: Vec<(Value, usize)> = vec![(v.clone(), slots)];
+    while let Some((v, slots)) = work.pop() {
+        if slots + 4 > STACK_LIMIT {
+            r.error("ERR reached lua stack limit");
+            continue;
         }
-        Value::Integer(i) => r.integer(*i),
-        Value::Number(n) => r.integer(lua_to_i64(*n)),
-        Value::Table(t) => table_to_reply(r, t, script_resp, slots)?,
-        _ => r.null(),
+        match &v {
+            Value::String(s) => r.bulk(&s.as_bytes()),
+            Value::Boolean(b) => {
+                if script_resp == 2 {
+                    if *b {
+                        r.integer(1);
+                    } else {
+                        r.null();
+                    }
+                } else {
+                    r.boolean(*b);
+                }
+            }
+            Value::Integer(i) => r.integer(*i),
+            Value::Number(n) => r.integer(lua_to_i64(*n)),
+            Value::Table(t) => {
+                let first = work.len();
+                table_to_reply(r, t, slots, &mut work)?;
+                // Children were pushed in reply order; pop them in order.
+                work[first..].reverse();
+            }
+            _ => r.null(),
+        }
     }
     Ok(())
 }
@@ -537,7 +605,15 @@ fn number_of(v: &Value) -> Option<f64> {
     }
 }
 
-fn table_to_reply(r: &mut ReplyBuf, t: &Table, script_resp: u8, slots: usize) -> mlua::Result<()> {
+/// Writes a table's reply, or its aggregate header with the children
+/// (and the stack slots Redis would use for them) pushed onto `work` in
+/// reply order.
+fn table_to_reply(
+    r: &mut ReplyBuf,
+    t: &Table,
+    slots: usize,
+    work: &mut Vec<(Value, usize)>,
+) -> mlua::Result<()> {
     if let Value::String(e) = t.raw_get::<Value>("err")? {
         let mut line = b"-".to_vec();
         line.extend_from_slice(&e.as_bytes());
@@ -572,26 +648,25 @@ fn table_to_reply(r: &mut ReplyBuf, t: &Table, script_resp: u8, slots: usize) ->
         return Ok(());
     }
     if let Value::Table(m) = t.raw_get::<Value>("map")? {
-        let d = r.deferred();
         let mut n = 0;
         for pair in m.pairs::<Value, Value>() {
             let (k, v) = pair?;
-            lua_to_reply(r, &k, script_resp, slots + 4)?;
-            lua_to_reply(r, &v, script_resp, slots + 3)?;
+            // Redis converts a copy of the key above the value.
+            work.push((k, slots + 4));
+            work.push((v, slots + 3));
             n += 1;
         }
-        r.set_deferred_map(d, n);
+        r.map(n);
         return Ok(());
     }
     if let Value::Table(s) = t.raw_get::<Value>("set")? {
-        let d = r.deferred();
         let mut n = 0;
         for pair in s.pairs::<Value, Value>() {
             let (k, _) = pair?;
-            lua_to_reply(r, &k, script_resp, slots + 3)?;
+            work.push((k, slots + 3));
             n += 1;
         }
-        r.set_deferred_set(d, n);
+        r.set(n);
         return Ok(());
     }
     if let Value::Table(vt) = t.raw_get::<Value>("verbatim_string")? {
@@ -602,16 +677,15 @@ fn table_to_reply(r: &mut ReplyBuf, t: &Table, script_resp: u8, slots: usize) ->
             return Ok(());
         }
     }
-    let d = r.deferred();
     let mut n = 0;
     loop {
         let v: Value = t.raw_get(n + 1)?;
         if v.is_nil() {
             break;
         }
-        lua_to_reply(r, &v, script_resp, slots + 1)?;
+        work.push((v, slots + 1));
         n += 1;
     }
-    r.set_deferred_array(d, n);
+    r.array(n);
     Ok(())
 }

@@ -203,10 +203,14 @@ G.pairs = function(t)
 end
 
 -- Errors that redis.call raises are tables; pcall hands scripts their
--- message as a string, as Redis 7.0 does.
+-- message as a string, as Redis 7.0 does. Once SCRIPT KILL has stopped the
+-- script, pcall and xpcall no longer catch: the error goes on up.
+local killed = P.killed
+
 local function pcall_result(ok, ...)
   if ok then return ok, ... end
   local e = ...
+  if killed() then error(e, 0) end
   local te = type(e)
   if te == 'table' then
     local m = raw_rawget(e, 'err')
@@ -219,6 +223,16 @@ end
 
 G.pcall = function(...)
   return pcall_result(raw_pcall(...))
+end
+
+local raw_xpcall = xpcall
+local function xpcall_result(ok, ...)
+  if not ok and killed() then error((...), 0) end
+  return ok, ...
+end
+
+G.xpcall = function(f, handler)
+  return xpcall_result(raw_xpcall(f, handler))
 end
 
 G.__redis__err__handler = P.msgh
