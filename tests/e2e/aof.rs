@@ -356,3 +356,40 @@ fn kill_during_background_jobs() {
     assert_eq!(c.cmd(&["DBSIZE"]).int(), 501);
     assert_eq!(c.cmd(&["GET", "during"]).text(), "rewrite");
 }
+
+/// What the AOF records is the effect: SPOP as SREM, relative expire
+/// times as absolute ones, a script's writes as MULTI ... EXEC.
+#[test]
+fn effects_are_logged_not_commands() {
+    let dir = fresh_dir("aof-effects");
+    let fer = start(Flavor::Ferrodis, &dir, &[]);
+    let mut c = fer.raw();
+    c.cmd(&["SADD", "s", "a", "b", "c"]);
+    let popped = c.cmd(&["SPOP", "s"]).text();
+    c.cmd(&["SET", "t", "v", "EX", "100"]);
+    c.cmd(&["EXPIRE", "t", "200"]);
+    c.cmd(&[
+        "EVAL",
+        "redis.call('set', KEYS[1], 'x'); redis.call('incr', 'n'); return 1",
+        "1",
+        "k",
+    ]);
+    c.cmd(&["SET", "gone", "1"]);
+    c.cmd(&["PEXPIRE", "gone", "1"]);
+    std::thread::sleep(Duration::from_millis(20));
+    let want = dataset(fer.port());
+    shutdown(fer);
+    let log = std::fs::read(dir.join("appendonlydir/appendonly.aof.1.incr.aof")).unwrap();
+    let log = String::from_utf8_lossy(&log).replace("\r\n", " ");
+    assert!(log.contains(&format!("SREM $1 s $1 {popped}")), "{log}");
+    assert!(!log.contains("spop"), "{log}");
+    assert!(log.contains("$4 PXAT"), "{log}");
+    assert!(log.contains("PEXPIREAT $1 t"), "{log}");
+    assert!(!log.contains("$6 EXPIRE"), "{log}");
+    assert!(
+        log.contains("MULTI *3 $3 set $1 k $1 x *2 $4 incr $1 n *1 $4 EXEC"),
+        "{log}"
+    );
+    let again = start(Flavor::Ferrodis, &dir, &[]);
+    assert_eq!(dataset(again.port()), want);
+}

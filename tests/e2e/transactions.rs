@@ -147,6 +147,13 @@ fn watch_invalidation() {
         d.script(&[&["WATCH", "new"]]);
         other(&mut d, &mut o, &["DEL", "new"]);
         d.script(&[&["MULTI"], &["PING"], &["EXEC"]]);
+        // Writes that change nothing do not touch.
+        d.script(&[&["SADD", "set", "m"], &["WATCH", "set", "nokey"]]);
+        other(&mut d, &mut o, &["SADD", "set", "m"]);
+        other(&mut d, &mut o, &["DEL", "nokey"]);
+        other(&mut d, &mut o, &["EXPIRE", "nokey", "100"]);
+        other(&mut d, &mut o, &["SREM", "set", "zz"]);
+        d.script(&[&["MULTI"], &["PING"], &["EXEC"]]);
         // A failed command does not touch.
         d.script(&[&["SET", "s", "x"], &["WATCH", "s"]]);
         other(&mut d, &mut o, &["LPUSH", "s", "x"]);

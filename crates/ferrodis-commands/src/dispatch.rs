@@ -11,7 +11,7 @@ use crate::context::{Client, Ctx, ServerState};
 use crate::error::{ArgPreview, CommandError, Lossy};
 use crate::keys::key_positions;
 use crate::multi;
-use crate::spec::{DENYOOM, NO_AUTH, NO_MULTI, WRITE};
+use crate::spec::{CAT_SCRIPTING, DENYOOM, MOVABLEKEYS, NO_AUTH, NO_MULTI, WRITE};
 use crate::table::{table, Table, TableEntry};
 
 /// Resolves argv to a table entry (descending into subcommands).
@@ -148,8 +148,15 @@ fn call(
     let db = client.db;
     let write = spec.flags & WRITE != 0;
     // With a consumer of the stream, a write runs with its shards held so
-    // that it is emitted before anyone else can change those keys.
-    let propagating = write && srv.propagator.is_active();
+    // that it is emitted before anyone else can change those keys. A
+    // script's writes are collected and emitted as one MULTI ... EXEC
+    // (even if it fails half-way: what it did happened).
+    let script = spec.acl & CAT_SCRIPTING != 0 && spec.flags & MOVABLEKEYS != 0;
+    let propagating = (write || script) && srv.propagator.is_active();
+    let collect = script && propagating && client.prop_batch.is_none();
+    if collect {
+        client.prop_batch = Some(Vec::new());
+    }
     let hold = (propagating && !ferrodis_engine::hold::holding()).then(|| {
         multi::hold_for(
             &srv.keyspace,
@@ -167,12 +174,15 @@ fn call(
     };
     let result = handler(&mut ctx);
     if let Some(mark) = mark {
-        multi::end_write(srv, mark, db, spec, argv, result.is_ok());
+        multi::end_write(srv, mark, db, spec, argv);
         if result.is_ok() {
             ctx.client.pending_dirty += 1;
         }
     }
-    if propagating && result.is_ok() && ctx.client.block.is_none() {
+    if collect {
+        let batch = ctx.client.prop_batch.take().unwrap_or_default();
+        crate::propagate::transaction(srv, ctx.client, batch);
+    } else if propagating && write && result.is_ok() && ctx.client.block.is_none() {
         crate::propagate::command(srv, ctx.client, db, spec.name, argv);
     }
     ctx.client.propagate = None;

@@ -317,21 +317,13 @@ pub fn end_write(
     db: usize,
     spec: &CommandSpec,
     argv: &[Bytes],
-    ok: bool,
 ) {
     let w = &srv.watches;
-    let pos = if mark.pending || (ok && w.active()) {
+    let pos = if mark.pending {
         key_positions(spec, argv)
     } else {
         Vec::new()
     };
-    if ok {
-        // Until every handler signals its own modifications (with the
-        // keyspace events), a successful write counts as touching its keys.
-        for &p in &pos {
-            w.touch(db, &argv[p], Touch::Modified);
-        }
-    }
     if mark.pending {
         let keys: Vec<&[u8]> = pos.iter().map(|&p| argv[p].as_ref()).collect();
         w.pending(db, &keys, -1);

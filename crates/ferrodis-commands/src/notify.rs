@@ -3,7 +3,7 @@
 //! `__keyevent@<db>__:<event>` → key.
 //!
 //! Handlers call [`emit`] right where Redis 7.0 notifies, with Redis's
-//! event names and classes; the server's own deletions (expiry, eviction)
+//! event names and classes (which is also where WATCH hears of the change); the server's own deletions (expiry, eviction)
 //! come through `keyevents`. With notifications off, or nobody subscribed
 //! to anything, a call costs one relaxed atomic load (and one more).
 
@@ -77,6 +77,11 @@ pub fn emit_db(
     db: usize,
     key: &[u8],
 ) {
+    // Redis signals WATCH right where it notifies a command's change (the
+    // `new` event only ever accompanies another one).
+    if class != class::NEW {
+        crate::multi::signal_modified_key(srv, db, key);
+    }
     notify(srv, class, event, db, key);
     if client.subs.active() {
         crate::pubsub::absorb_own(client);

@@ -214,11 +214,24 @@ fn spop(ctx: &mut Ctx<'_>) -> CmdResult {
         return Ok(());
     };
     let mut rng = rand::thread_rng();
+    // Replicas and the AOF get the members that went, not a random pop.
+    let mut srem = srv
+        .propagator
+        .is_active()
+        .then(|| vec![Bytes::from_static(b"SREM"), key.clone()]);
+    let mut record = |m: &[u8]| {
+        if let Some(v) = srem.as_mut() {
+            v.push(Bytes::copy_from_slice(m));
+        }
+    };
     match count {
         None => match s.pop_random(&mut rng) {
             Some(m) => {
                 emit(srv, client, class::SET, "spop", key);
-                m.with_bytes(|b| client.reply.bulk(b));
+                m.with_bytes(|b| {
+                    record(b);
+                    client.reply.bulk(b)
+                });
             }
             None => client.reply.null(),
         },
@@ -233,6 +246,9 @@ fn spop(ctx: &mut Ctx<'_>) -> CmdResult {
             }
             shard.remove(key);
             emit(srv, client, class::GENERIC, "del", key);
+            if srem.is_some() {
+                client.propagate = Some(vec![vec![Bytes::from_static(b"DEL"), key.clone()]]);
+            }
             return Ok(());
         }
         Some(c) => {
@@ -242,10 +258,14 @@ fn spop(ctx: &mut Ctx<'_>) -> CmdResult {
             r.set(c as usize);
             for _ in 0..c {
                 if let Some(m) = s.pop_random(&mut rng) {
+                    m.with_bytes(|b| record(b));
                     bulk_member(r, m.as_ref());
                 }
             }
         }
+    }
+    if let Some(v) = srem {
+        client.propagate = Some(if v.len() > 2 { vec![v] } else { Vec::new() });
     }
     if s.is_empty() {
         shard.remove(key);
