@@ -418,7 +418,7 @@ pub fn start(srv: &Arc<ServerState>) -> Result<Option<u64>, String> {
     }
     *srv.aof.files.lock() = Some(files);
     srv.aof.enabled.store(true, Ordering::Release);
-    srv.propagator.set_active(true);
+    srv.propagator.set_aof(true);
     Ok(loaded)
 }
 
@@ -476,7 +476,7 @@ pub fn rewrite_start(srv: &Arc<ServerState>) -> Result<(), CommandError> {
                     f.base_size = 0;
                     f.current_size = 0;
                     srv.aof.enabled.store(true, Ordering::Release);
-                    srv.propagator.set_active(true);
+                    srv.propagator.set_aof(true);
                 }
                 r.map(|_| (f.dir.clone(), f.name.clone(), f.manifest.next_base_seq()))
             }
@@ -646,7 +646,7 @@ pub fn sync_config(srv: &ServerState) {
             let _ = f.drain(srv, true);
         }
         srv.aof.enabled.store(false, Ordering::Release);
-        srv.propagator.set_active(false);
+        srv.propagator.set_aof(false);
         srv.aof.rewrite_scheduled.store(false, Ordering::Release);
     }
 }

@@ -29,6 +29,9 @@ pub enum TimeoutReply {
     NullArray,
     /// A null bulk string.
     NullBulk,
+    /// Run the command once more without blocking; it replies itself
+    /// (WAIT replies the count reached so far).
+    Rerun,
 }
 
 /// A handler's request to block.
@@ -165,6 +168,7 @@ pub fn write_timeout_reply(r: &mut ferrodis_protocol::ReplyBuf, t: TimeoutReply)
     match t {
         TimeoutReply::NullArray => r.null_array(),
         TimeoutReply::NullBulk => r.null(),
+        TimeoutReply::Rerun => {}
     }
 }
 

@@ -201,8 +201,7 @@ const TYPE_MASTER: u8 = 1;
 const TYPE_REPLICA: u8 = 2;
 const TYPE_PUBSUB: u8 = 3;
 
-/// The client type a TYPE filter names. There are no replicas or masters
-/// yet, so those match nobody.
+/// The client type a TYPE filter names.
 fn client_type_ok(t: &[u8]) -> Result<u8, CommandError> {
     for (known, ty) in [
         ("normal", TYPE_NORMAL),
@@ -220,6 +219,11 @@ fn client_type_ok(t: &[u8]) -> Result<u8, CommandError> {
 
 /// A client's type: pubsub while it has any subscription, else normal.
 fn client_type(c: &ClientShared) -> u8 {
+    match c.kind.load(Ordering::Relaxed) {
+        crate::context::KIND_REPLICA => return TYPE_REPLICA,
+        crate::context::KIND_MASTER => return TYPE_MASTER,
+        _ => {}
+    }
     if c.pubsub.subscribed() {
         TYPE_PUBSUB
     } else {
@@ -230,6 +234,11 @@ fn client_type(c: &ClientShared) -> u8 {
 /// CLIENT LIST's flags field: one letter per state, "N" for none.
 fn client_flags(c: &ClientShared) -> String {
     let mut f = String::new();
+    match c.kind.load(Ordering::Relaxed) {
+        crate::context::KIND_REPLICA => f.push('S'),
+        crate::context::KIND_MASTER => f.push('M'),
+        _ => {}
+    }
     if c.pubsub.subscribed() {
         f.push('P');
     }

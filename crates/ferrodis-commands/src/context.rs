@@ -70,7 +70,7 @@ pub enum ShutdownMode {
 }
 
 /// What the connection does after writing the replies of this batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum After {
     #[default]
     Continue,
@@ -78,6 +78,9 @@ pub enum After {
     Close,
     /// SHUTDOWN: close and stop the server.
     Shutdown(ShutdownMode),
+    /// PSYNC (replication ID, offset) or SYNC (None): the connection
+    /// becomes a replica being fed.
+    Replica(Option<(bytes::Bytes, i64)>),
 }
 
 /// Immutable facts about this server process.
@@ -107,6 +110,8 @@ pub struct ServerState {
     pub watches: crate::multi::Watches,
     /// The stream of changes for the AOF and replicas (propagate.rs).
     pub propagator: crate::propagate::Propagator,
+    /// Replication IDs, replicas, the link to a primary (repl.rs).
+    pub repl: crate::repl::ReplState,
     /// The append-only file (aof.rs).
     pub aof: crate::aof::AofState,
     /// Snapshots and their statistics (persistence.rs).
@@ -154,6 +159,7 @@ impl ServerState {
             watches: Default::default(),
             propagator: Default::default(),
             aof: Default::default(),
+            repl: Default::default(),
             persist: crate::persistence::PersistState::new(info.started_unix_ms / 1000),
             self_ref: std::sync::OnceLock::new(),
             acl,
@@ -163,6 +169,13 @@ impl ServerState {
         }
     }
 }
+
+/// `ClientShared::kind` values.
+pub const KIND_NORMAL: u8 = 0;
+/// A replica we feed.
+pub const KIND_REPLICA: u8 = 1;
+/// Our link to our primary.
+pub const KIND_MASTER: u8 = 2;
 
 /// What other connections may see and change of a client: CLIENT LIST,
 /// CLIENT KILL, INFO clients.
@@ -193,6 +206,8 @@ pub struct ClientShared {
     /// CLIENT NO-EVICT on (CLIENT LIST flag `e`). Client eviction
     /// (maxmemory-clients) does not exist yet, so it only shows.
     pub no_evict: AtomicBool,
+    /// KIND_NORMAL, or a replication link (CLIENT LIST flags S/M, TYPE).
+    pub kind: AtomicU8,
     /// Commands queued in MULTI, -1 outside (CLIENT LIST `multi=`, flag x).
     pub multi_len: std::sync::atomic::AtomicI64,
     /// A WATCHed key was touched (CLIENT LIST flag d; EXEC fails).
@@ -233,6 +248,7 @@ impl ClientShared {
             blocked: AtomicBool::new(false),
             no_evict: AtomicBool::new(false),
             unblock: AtomicU8::new(0),
+            kind: AtomicU8::new(KIND_NORMAL),
             multi_len: std::sync::atomic::AtomicI64::new(-1),
             cas_dirty: AtomicBool::new(false),
             pubsub: Default::default(),
@@ -328,6 +344,16 @@ pub struct Client {
     /// Stream offset of this client's last propagated write (appendfsync
     /// always waits for it before replying).
     pub prop_offset: u64,
+    /// Replication offset after this client's last write (WAIT).
+    pub prop_repl_offset: u64,
+    /// This client is the replication link from our primary: exempt from
+    /// the read-only gate, and sees keys its primary has not expired yet.
+    pub is_master: bool,
+    /// REPLCONF from a replica before its PSYNC.
+    pub repl_port: u16,
+    pub repl_ip: Option<String>,
+    pub repl_capa_eof: bool,
+    pub repl_capa_psync2: bool,
 }
 
 impl Client {
@@ -351,6 +377,12 @@ impl Client {
             propagate: None,
             prop_batch: None,
             prop_offset: 0,
+            prop_repl_offset: 0,
+            is_master: false,
+            repl_port: 0,
+            repl_ip: None,
+            repl_capa_eof: false,
+            repl_capa_psync2: false,
         }
     }
 

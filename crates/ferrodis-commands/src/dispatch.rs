@@ -11,7 +11,7 @@ use crate::context::{Client, Ctx, ServerState};
 use crate::error::{ArgPreview, CommandError, Lossy};
 use crate::keys::key_positions;
 use crate::multi;
-use crate::spec::{CAT_SCRIPTING, DENYOOM, MOVABLEKEYS, NO_AUTH, NO_MULTI, WRITE};
+use crate::spec::{CAT_SCRIPTING, DENYOOM, LOADING, MOVABLEKEYS, NO_AUTH, NO_MULTI, WRITE};
 use crate::table::{table, Table, TableEntry};
 
 /// Resolves argv to a table entry (descending into subcommands).
@@ -80,6 +80,11 @@ fn gates(
     }
     // After the OOM check, as in Redis.
     crate::pubsub::check_context(client, e)?;
+    if srv.persist.loading.load(Ordering::Acquire) && spec.flags & LOADING == 0 {
+        return Err(CommandError::Loading);
+    }
+    crate::repl::replica_gate(srv, spec, client.is_master)?;
+    crate::repl::min_replicas_gate(srv, spec)?;
     // A failing disk stops writes (and PING, as in Redis) so that the
     // problem is noticed.
     if crate::persistence::disk_error(srv) && (spec.flags & WRITE != 0 || spec.name == "ping") {
@@ -248,6 +253,7 @@ pub fn execute(srv: &ServerState, client: &mut Client, argv: &[Bytes]) {
 
 /// Releases what a closing connection holds in shared registries.
 pub fn client_closed(srv: &ServerState, client: &mut Client) {
+    crate::repl::wait_done(srv, client.id());
     multi::on_disconnect(srv, client);
     crate::pubsub::unsubscribe_all(srv, client);
 }

@@ -242,6 +242,25 @@ pub enum CommandError {
     DumpPayload,
     #[error("ERR Bad data format")]
     BadDataFormat,
+    #[error("LOADING Redis is loading the dataset in memory")]
+    Loading,
+    // --- replication (repl.rs) ---
+    #[error("ERR Invalid master port")]
+    InvalidMasterPort,
+    #[error("ERR Unrecognized REPLCONF option: {0}")]
+    UnrecognizedReplconf(String),
+    #[error("NOMASTERLINK Can't SYNC while not connected with my master")]
+    NoMasterLink,
+    #[error("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.")]
+    WaitOnReplica,
+    #[error("ERR timeout is negative")]
+    TimeoutNegativeWait,
+    #[error("READONLY You can't write against a read only replica.")]
+    ReadOnlyReplica,
+    #[error("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.")]
+    MasterDown,
+    #[error("NOREPLICAS Not enough good replicas to write.")]
+    NoGoodReplicas,
     // --- transactions (multi.rs) ---
     #[error("ERR MULTI calls can not be nested")]
     MultiNested,
@@ -275,7 +294,9 @@ pub enum CommandError {
     #[error("{0}")]
     ConfigSet(#[from] ConfigSetError),
     // --- scripting (script/) ---
-    #[error("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.")]
+    #[error(
+        "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+    )]
     Busy,
     #[error("NOSCRIPT No matching script. Please use EVAL.")]
     NoScript,

@@ -20,15 +20,109 @@ use parking_lot::Mutex;
 
 use crate::context::{Client, ServerState};
 
+/// The replication backlog: the last stretch of the replication stream,
+/// so a replica that reconnects can continue where it stopped (PSYNC).
+/// Offsets are Redis's: 1-based, `first` is the offset of `data[0]`.
+pub struct Backlog {
+    pub data: std::collections::VecDeque<u8>,
+    pub first: u64,
+    /// `repl-backlog-size`.
+    pub size: usize,
+    /// The next offset each replica being fed still needs: data from there
+    /// is kept beyond `size`, up to `hard_limit` (the replica output
+    /// buffer limit), so a replica in its initial sync can catch up.
+    pub needs: std::collections::HashMap<u64, u64>,
+    pub hard_limit: usize,
+    /// Replicas whose data was dropped past the hard limit.
+    pub lost: Vec<u64>,
+}
+
+impl Backlog {
+    /// The offset of the last byte (Redis's master_repl_offset).
+    pub fn end(&self) -> u64 {
+        self.first + self.data.len() as u64 - 1
+    }
+
+    fn append(&mut self, b: &[u8]) {
+        self.data.extend(b);
+        let end = self.end();
+        let mut keep_from = (end + 1).saturating_sub(self.size as u64).max(self.first);
+        if let Some(&need) = self.needs.values().min() {
+            keep_from = keep_from.min(need.max(self.first));
+        }
+        if self.hard_limit > 0 {
+            let floor = (end + 1).saturating_sub(self.hard_limit.max(self.size) as u64);
+            if keep_from < floor {
+                keep_from = floor;
+                let lost: Vec<u64> = self
+                    .needs
+                    .iter()
+                    .filter(|(_, &n)| n < floor)
+                    .map(|(&id, _)| id)
+                    .collect();
+                for id in lost {
+                    self.needs.remove(&id);
+                    self.lost.push(id);
+                }
+            }
+        }
+        let drop = keep_from.saturating_sub(self.first) as usize;
+        if drop > 0 {
+            self.data.drain(..drop.min(self.data.len()));
+            self.first += drop as u64;
+        }
+    }
+
+    /// Up to `max` bytes from offset `from`; None if they are gone.
+    pub fn read(&self, from: u64, max: usize) -> Option<Vec<u8>> {
+        if from < self.first || from > self.end() + 1 {
+            return None;
+        }
+        let start = (from - self.first) as usize;
+        let n = (self.data.len() - start).min(max);
+        let (a, b) = self.data.as_slices();
+        let mut out = Vec::with_capacity(n);
+        if start < a.len() {
+            let take = (a.len() - start).min(n);
+            out.extend_from_slice(&a[start..start + take]);
+            out.extend_from_slice(&b[..n - take]);
+        } else {
+            let s = start - a.len();
+            out.extend_from_slice(&b[s..s + n]);
+        }
+        Some(out)
+    }
+}
+
 /// The pending bytes of the stream and where it stands.
 #[derive(Default)]
 pub struct Stream {
     /// Encoded commands not yet taken by the AOF writer.
     pub buf: Vec<u8>,
-    /// Bytes ever appended.
+    /// Bytes ever appended for the AOF.
     pub offset: u64,
+    pub aof_on: bool,
+    pub backlog: Option<Backlog>,
+    /// The replication offset (master_repl_offset) when there is no
+    /// backlog yet.
+    pub repl_offset: u64,
+    /// False on a replica: its backlog holds its primary's bytes
+    /// (`feed_raw`), its own emissions only go to its AOF.
+    pub replica: bool,
+    scratch: Vec<u8>,
     /// The database the stream's last SELECT chose.
     last_db: Option<usize>,
+}
+
+impl Stream {
+    /// master_repl_offset.
+    pub fn repl_offset(&self) -> u64 {
+        match &self.backlog {
+            Some(b) if !b.data.is_empty() => b.end(),
+            Some(b) => b.first - 1,
+            None => self.repl_offset,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -37,6 +131,10 @@ pub struct Propagator {
     stream: Mutex<Stream>,
     /// `Stream::offset` as of the last append, readable without the lock.
     pub offset: AtomicU64,
+    /// master_repl_offset as of the last append.
+    pub repl_offset: AtomicU64,
+    /// Called after bytes reach the backlog (wakes replica feeders).
+    pub on_backlog: parking_lot::RwLock<Option<Box<dyn Fn() + Send + Sync>>>,
 }
 
 impl Propagator {
@@ -46,12 +144,93 @@ impl Propagator {
         self.active.load(Ordering::Acquire)
     }
 
-    pub fn set_active(&self, on: bool) {
+    fn refresh_active(&self, s: &Stream) {
+        let on = s.aof_on || (s.backlog.is_some() && !s.replica);
         self.active.store(on, Ordering::Release);
+    }
+
+    /// The AOF consumes the stream (or stops).
+    pub fn set_aof(&self, on: bool) {
+        let mut s = self.stream.lock();
+        s.aof_on = on;
         if !on {
-            let mut s = self.stream.lock();
             s.buf.clear();
-            s.last_db = None;
+        }
+        s.last_db = None;
+        self.refresh_active(&s);
+    }
+
+    /// Keeps a replication backlog of `size` bytes from now on (the first
+    /// replica), or resizes it.
+    pub fn ensure_backlog(&self, size: usize, hard_limit: usize) {
+        let mut s = self.stream.lock();
+        let off = s.repl_offset();
+        match s.backlog.as_mut() {
+            Some(b) => {
+                b.size = size;
+                b.hard_limit = hard_limit;
+            }
+            None => {
+                s.backlog = Some(Backlog {
+                    data: Default::default(),
+                    first: off + 1,
+                    size,
+                    needs: Default::default(),
+                    hard_limit,
+                    lost: Vec::new(),
+                });
+                s.last_db = None;
+            }
+        }
+        self.refresh_active(&s);
+    }
+
+    /// Frees the backlog (repl-backlog-ttl with no replicas).
+    pub fn drop_backlog(&self) {
+        let mut s = self.stream.lock();
+        let off = s.repl_offset();
+        s.backlog = None;
+        s.repl_offset = off;
+        self.refresh_active(&s);
+    }
+
+    /// Whether this node is a replica (see `Stream::replica`).
+    pub fn set_replica(&self, on: bool) {
+        let mut s = self.stream.lock();
+        s.replica = on;
+        s.last_db = None;
+        self.refresh_active(&s);
+    }
+
+    /// Starts the stream over at `offset` (a replica after a full sync:
+    /// its history is its primary's from there on).
+    pub fn reset_offset(&self, offset: u64) {
+        let mut s = self.stream.lock();
+        s.repl_offset = offset;
+        if let Some(b) = s.backlog.as_mut() {
+            b.data.clear();
+            b.first = offset + 1;
+        }
+        self.repl_offset.store(offset, Ordering::Release);
+    }
+
+    /// A replica appends its primary's bytes verbatim, so its offsets and
+    /// backlog match the primary's.
+    pub fn feed_raw(&self, bytes: &[u8]) {
+        let mut s = self.stream.lock();
+        match s.backlog.as_mut() {
+            Some(b) => b.append(bytes),
+            None => s.repl_offset += bytes.len() as u64,
+        }
+        let off = s.repl_offset();
+        self.repl_offset.store(off, Ordering::Release);
+        drop(s);
+        self.wake_feeders();
+    }
+
+    fn wake_feeders(&self) {
+        if let Some(f) = self.on_backlog.read().as_ref() {
+            f();
         }
     }
 
@@ -64,24 +243,41 @@ impl Propagator {
     /// Appends commands, each with the database it ran in (None: any, for
     /// MULTI and EXEC), as one uninterrupted run.
     pub fn emit_in<'a>(&self, cmds: impl IntoIterator<Item = (Option<usize>, &'a [Bytes])>) -> u64 {
-        let mut s = self.stream.lock();
-        let start = s.buf.len();
+        let mut guard = self.stream.lock();
+        let s = &mut *guard;
+        let mut out = std::mem::take(&mut s.scratch);
+        out.clear();
         for (db, argv) in cmds {
             if let Some(db) = db {
                 if s.last_db != Some(db) {
                     encode(
-                        &mut s.buf,
+                        &mut out,
                         &[Bytes::from_static(b"SELECT"), Bytes::from(db.to_string())],
                     );
                     s.last_db = Some(db);
                 }
             }
-            encode(&mut s.buf, argv);
+            encode(&mut out, argv);
         }
-        let added = (s.buf.len() - start) as u64;
-        s.offset += added;
-        self.offset.store(s.offset, Ordering::Release);
-        s.offset
+        if s.aof_on {
+            s.buf.extend_from_slice(&out);
+            s.offset += out.len() as u64;
+            self.offset.store(s.offset, Ordering::Release);
+        }
+        let fed = !s.replica && s.backlog.is_some();
+        if fed {
+            if let Some(b) = s.backlog.as_mut() {
+                b.append(&out);
+            }
+            self.repl_offset.store(s.repl_offset(), Ordering::Release);
+        }
+        s.scratch = out;
+        let off = s.offset;
+        drop(guard);
+        if fed {
+            self.wake_feeders();
+        }
+        off
     }
 
     /// Takes the pending bytes (the AOF writer), with the offset they end at.
@@ -89,6 +285,48 @@ impl Propagator {
         let mut s = self.stream.lock();
         std::mem::swap(&mut s.buf, into);
         s.offset
+    }
+
+    /// Starts a full sync for replica `id` at this instant: the offset its
+    /// snapshot corresponds to (the backlog keeps everything after it for
+    /// the replica), and the next command carries a SELECT. Call with every
+    /// shard held, so the snapshot and the offset are one instant.
+    pub fn start_full_sync(&self, id: u64) -> u64 {
+        let mut s = self.stream.lock();
+        s.last_db = None;
+        let off = s.repl_offset();
+        if let Some(b) = s.backlog.as_mut() {
+            b.needs.insert(id, off + 1);
+        }
+        off
+    }
+
+    /// Up to `max` backlog bytes from offset `from` for replica `id`
+    /// (recording that it needs nothing before `from`); None when they
+    /// were dropped (the replica must resync).
+    pub fn read_backlog(&self, id: u64, from: u64, max: usize) -> Option<Vec<u8>> {
+        let mut s = self.stream.lock();
+        let b = s.backlog.as_mut()?;
+        if b.lost.contains(&id) {
+            b.lost.retain(|&x| x != id);
+            return None;
+        }
+        let out = b.read(from, max)?;
+        b.needs.insert(id, from + out.len() as u64);
+        Some(out)
+    }
+
+    /// Replica `id` is gone: the backlog need not keep data for it.
+    pub fn forget_replica(&self, id: u64) {
+        if let Some(b) = self.stream.lock().backlog.as_mut() {
+            b.needs.remove(&id);
+            b.lost.retain(|&x| x != id);
+        }
+    }
+
+    /// Looks at the stream (INFO, PSYNC) without disturbing it.
+    pub fn inspect<R>(&self, f: impl FnOnce(&Stream) -> R) -> R {
+        f(&self.stream.lock())
     }
 
     /// Runs `f` with the stream locked (switching AOF files at an exact
@@ -133,6 +371,7 @@ pub fn command(srv: &ServerState, client: &mut Client, db: usize, name: &str, ar
     }
     let off = srv.propagator.emit(db, cmds.iter().map(|c| c.as_slice()));
     client.prop_offset = off;
+    client.prop_repl_offset = srv.propagator.repl_offset.load(Ordering::Acquire);
 }
 
 /// Commands whose effect depends on the time they run (relative expire
@@ -221,6 +460,7 @@ pub fn transaction(srv: &ServerState, client: &mut Client, batch: Vec<(usize, Ve
     // (MULTI itself is emitted after the first SELECT: see `emit_in`.)
     if batch.len() == 1 {
         client.prop_offset = srv.propagator.emit(first_db, [batch[0].1.as_slice()]);
+        client.prop_repl_offset = srv.propagator.repl_offset.load(Ordering::Acquire);
         return;
     }
     let multi = [Bytes::from_static(b"MULTI")];
@@ -230,6 +470,7 @@ pub fn transaction(srv: &ServerState, client: &mut Client, batch: Vec<(usize, Ve
         .chain(batch.iter().map(|(db, argv)| (Some(*db), argv.as_slice())))
         .chain(std::iter::once((None, &exec[..])));
     client.prop_offset = srv.propagator.emit_in(items);
+    client.prop_repl_offset = srv.propagator.repl_offset.load(Ordering::Acquire);
 }
 
 /// The server's own deletion of a key (expiry, eviction), as a DEL.

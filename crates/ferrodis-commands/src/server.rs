@@ -119,13 +119,15 @@ fn shutdown(ctx: &mut Ctx<'_>) -> CmdResult {
             CommandError::Syntax
         });
     }
+    // While a script is busy, only SHUTDOWN NOSAVE goes through.
+    crate::script::shutdown_check(ctx.srv, mode == ShutdownMode::NoSave)?;
     // Like Redis, a successful SHUTDOWN sends no reply: the connection closes.
     ctx.client.after = After::Shutdown(mode);
     Ok(())
 }
 
 /// Human-readable byte count as INFO prints it (e.g. "1.20M").
-fn bytes_human(n: u64) -> String {
+pub(crate) fn bytes_human(n: u64) -> String {
     const UNITS: [(f64, &str); 5] = [
         (1024f64 * 1024.0 * 1024.0 * 1024.0 * 1024.0, "P"),
         (1024f64 * 1024.0 * 1024.0 * 1024.0, "T"),
@@ -250,12 +252,13 @@ pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
                 };
                 let _ = write!(
                     o,
-                    "used_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{peak}\r\nused_memory_peak_human:{}\r\nused_memory_peak_perc:{:.2}%\r\ntotal_system_memory:{sysmem}\r\ntotal_system_memory_human:{}\r\nmaxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nmem_fragmentation_ratio:{frag:.2}\r\nmem_fragmentation_bytes:{}\r\nmem_allocator:libc\r\nlazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
+                    "used_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{peak}\r\nused_memory_peak_human:{}\r\nused_memory_peak_perc:{:.2}%\r\ntotal_system_memory:{sysmem}\r\ntotal_system_memory_human:{}\r\n{}maxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nmem_fragmentation_ratio:{frag:.2}\r\nmem_fragmentation_bytes:{}\r\nmem_allocator:libc\r\nlazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
                     bytes_human(used),
                     bytes_human(rss),
                     bytes_human(peak),
                     if peak == 0 { 0.0 } else { used as f64 * 100.0 / peak as f64 },
                     bytes_human(sysmem),
+                    crate::script::info_memory(srv),
                     cfg.maxmemory,
                     bytes_human(cfg.maxmemory),
                     cfg.maxmemory_policy.as_str(),
@@ -273,12 +276,15 @@ pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
                 let pubsub_counts = srv.pubsub.counts();
                 let _ = write!(
                     o,
-                    "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\ninstantaneous_input_kbps:0.00\r\ninstantaneous_output_kbps:0.00\r\nrejected_connections:{}\r\nsync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\nexpired_keys:{}\r\nexpired_stale_perc:{:.2}\r\nexpired_time_cap_reached_count:{}\r\nexpire_cycle_cpu_milliseconds:{}\r\nevicted_keys:{}\r\nevicted_clients:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\nunexpected_error_replies:{}\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\n",
+                    "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\ninstantaneous_input_kbps:0.00\r\ninstantaneous_output_kbps:0.00\r\nrejected_connections:{}\r\nsync_full:{}\r\nsync_partial_ok:{}\r\nsync_partial_err:{}\r\nexpired_keys:{}\r\nexpired_stale_perc:{:.2}\r\nexpired_time_cap_reached_count:{}\r\nexpire_cycle_cpu_milliseconds:{}\r\nevicted_keys:{}\r\nevicted_clients:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\nunexpected_error_replies:{}\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\n",
                     g(&s.total_connections_received),
                     g(&s.total_commands_processed),
                     g(&s.net_input_bytes),
                     g(&s.net_output_bytes),
                     g(&s.rejected_connections),
+                    g(&srv.repl.sync_full),
+                    g(&srv.repl.sync_partial_ok),
+                    g(&srv.repl.sync_partial_err),
                     srv.keyspace.expired_keys().saturating_sub(g(&s.expired_keys_base)),
                     ex.stale_perc * 100.0,
                     ex.time_cap_reached_count,
@@ -295,11 +301,7 @@ pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
                 );
             }),
             "replication" => section(&mut out, "Replication", &|o| {
-                let _ = write!(
-                    o,
-                    "role:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\nmaster_replid:{}\r\nmaster_replid2:0000000000000000000000000000000000000000\r\nmaster_repl_offset:0\r\nsecond_repl_offset:-1\r\nrepl_backlog_active:0\r\nrepl_backlog_size:1048576\r\nrepl_backlog_first_byte_offset:0\r\nrepl_backlog_histlen:0\r\n",
-                    srv.info.run_id,
-                );
+                o.push_str(&crate::repl::info(srv));
             }),
             "cpu" => section(&mut out, "CPU", &|o| {
                 let _ = write!(

@@ -140,6 +140,7 @@ pub fn table() -> &'static Table {
             crate::script::COMMANDS,
             crate::persistence::COMMANDS,
             crate::aof::COMMANDS,
+            crate::repl::COMMANDS,
         ])
     })
 }

@@ -32,6 +32,8 @@ pub enum Kind {
     OutputBufferLimit,
     /// `notify-keyspace-events`: class letters (see [`keyspace_events`]).
     KeyspaceEvents,
+    /// `replicaof <host> <port>`, or nothing.
+    HostPort,
 }
 
 /// Whether CONFIG SET may change the directive.
@@ -285,6 +287,132 @@ static TABLE: &[DirectiveSpec] = &[
         doc: "Password clients must AUTH with; empty means no password.",
         get: |c| Value::Str(c.requirepass.clone()),
         set: |c, v| c.requirepass = string(v),
+    },
+    DirectiveSpec {
+        name: "replicaof",
+        aliases: &["slaveof"],
+        kind: Kind::HostPort,
+        default: "",
+        mutability: Mutability::Immutable,
+        doc: "Start as a replica of <host> <port> (REPLICAOF changes it at run time).",
+        get: |c| Value::List(match &c.replicaof {
+            Some((h, p)) => vec![h.clone(), p.to_string()],
+            None => Vec::new(),
+        }),
+        set: |c, v| c.replicaof = match v {
+            Value::List(w) if w.len() == 2 => w[1].parse().ok().map(|p| (w[0].clone(), p)),
+            _ => None,
+        },
+    },
+    DirectiveSpec {
+        name: "replica-read-only",
+        aliases: &["slave-read-only"],
+        kind: Kind::Bool,
+        default: "yes",
+        mutability: Mutability::Mutable,
+        doc: "Refuse writes from clients on a replica.",
+        get: |c| Value::Bool(c.replica_read_only),
+        set: |c, v| c.replica_read_only = boolean(v),
+    },
+    DirectiveSpec {
+        name: "replica-serve-stale-data",
+        aliases: &["slave-serve-stale-data"],
+        kind: Kind::Bool,
+        default: "yes",
+        mutability: Mutability::Mutable,
+        doc: "Keep serving (possibly stale) data while the link to the primary is down.",
+        get: |c| Value::Bool(c.replica_serve_stale_data),
+        set: |c, v| c.replica_serve_stale_data = boolean(v),
+    },
+    DirectiveSpec {
+        name: "repl-backlog-size",
+        aliases: &[],
+        kind: Kind::Memory { min: 1, max: LLMAX },
+        default: "1mb",
+        mutability: Mutability::Mutable,
+        doc: "Bytes of the replication stream kept for replicas that reconnect.",
+        get: |c| Value::Mem(c.repl_backlog_size),
+        set: |c, v| c.repl_backlog_size = mem(v),
+    },
+    DirectiveSpec {
+        name: "repl-backlog-ttl",
+        aliases: &[],
+        kind: Kind::Int { min: 0, max: I32MAX },
+        default: "3600",
+        mutability: Mutability::Mutable,
+        doc: "Seconds without replicas after which a primary frees its backlog; 0 never.",
+        get: |c| Value::Int(c.repl_backlog_ttl),
+        set: |c, v| c.repl_backlog_ttl = int(v),
+    },
+    DirectiveSpec {
+        name: "repl-timeout",
+        aliases: &[],
+        kind: Kind::Int { min: 1, max: I32MAX },
+        default: "60",
+        mutability: Mutability::Mutable,
+        doc: "Seconds of silence after which a replication link is considered dead.",
+        get: |c| Value::Int(c.repl_timeout),
+        set: |c, v| c.repl_timeout = int(v),
+    },
+    DirectiveSpec {
+        name: "repl-ping-replica-period",
+        aliases: &["repl-ping-slave-period"],
+        kind: Kind::Int { min: 1, max: I32MAX },
+        default: "10",
+        mutability: Mutability::Mutable,
+        doc: "Seconds between the PINGs a primary sends its replicas.",
+        get: |c| Value::Int(c.repl_ping_replica_period),
+        set: |c, v| c.repl_ping_replica_period = int(v),
+    },
+    DirectiveSpec {
+        name: "min-replicas-to-write",
+        aliases: &["min-slaves-to-write"],
+        kind: Kind::Int { min: 0, max: I32MAX },
+        default: "0",
+        mutability: Mutability::Mutable,
+        doc: "Refuse writes unless this many replicas are connected with a lag of at most min-replicas-max-lag; 0 disables.",
+        get: |c| Value::Int(c.min_replicas_to_write),
+        set: |c, v| c.min_replicas_to_write = int(v),
+    },
+    DirectiveSpec {
+        name: "min-replicas-max-lag",
+        aliases: &["min-slaves-max-lag"],
+        kind: Kind::Int { min: 0, max: I32MAX },
+        default: "10",
+        mutability: Mutability::Mutable,
+        doc: "The lag (seconds since a replica's last ACK) min-replicas-to-write accepts.",
+        get: |c| Value::Int(c.min_replicas_max_lag),
+        set: |c, v| c.min_replicas_max_lag = int(v),
+    },
+    DirectiveSpec {
+        name: "repl-diskless-sync",
+        aliases: &[],
+        kind: Kind::Bool,
+        default: "yes",
+        mutability: Mutability::Mutable,
+        doc: "Send the full-sync snapshot straight over the socket instead of through a file.",
+        get: |c| Value::Bool(c.repl_diskless_sync),
+        set: |c, v| c.repl_diskless_sync = boolean(v),
+    },
+    DirectiveSpec {
+        name: "repl-diskless-sync-delay",
+        aliases: &[],
+        kind: Kind::Int { min: 0, max: I32MAX },
+        default: "5",
+        mutability: Mutability::Mutable,
+        doc: "Seconds a diskless full sync waits before it starts.",
+        get: |c| Value::Int(c.repl_diskless_sync_delay),
+        set: |c, v| c.repl_diskless_sync_delay = int(v),
+    },
+    DirectiveSpec {
+        name: "replica-priority",
+        aliases: &["slave-priority"],
+        kind: Kind::Int { min: 0, max: I32MAX },
+        default: "100",
+        mutability: Mutability::Mutable,
+        doc: "Reported in INFO for Sentinel's choice of a new primary.",
+        get: |c| Value::Int(c.replica_priority),
+        set: |c, v| c.replica_priority = int(v),
     },
     DirectiveSpec {
         name: "masterauth",
@@ -697,6 +825,15 @@ impl DirectiveSpec {
                 }
             }
             Kind::Save => parse_save(args),
+            Kind::HostPort => match args {
+                [] => Ok(Value::List(Vec::new())),
+                [empty] if empty.is_empty() => Ok(Value::List(Vec::new())),
+                [host, port] => match port.parse::<u16>() {
+                    Ok(_) => Ok(Value::List(vec![host.clone(), port.clone()])),
+                    Err(_) => Err(Reason::WrongArgs),
+                },
+                _ => Err(Reason::WrongArgs),
+            },
             Kind::OutputBufferLimit => parse_obuf(args),
             _ => match args {
                 [one] => self.parse_one(one),
@@ -746,7 +883,9 @@ impl DirectiveSpec {
             Kind::KeyspaceEvents => keyspace_events::parse(bytes)
                 .map(|f| Value::Int(i64::from(f)))
                 .ok_or(Reason::InvalidEventClass),
-            Kind::Bind | Kind::Save | Kind::OutputBufferLimit => self.parse(&[arg.to_string()]),
+            Kind::Bind | Kind::Save | Kind::OutputBufferLimit | Kind::HostPort => {
+                self.parse(&[arg.to_string()])
+            }
         }
     }
 

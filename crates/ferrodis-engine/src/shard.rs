@@ -33,6 +33,32 @@ impl Entry {
 
 pub use crate::access::lru_clock;
 
+/// Replica mode: a replica never deletes expired keys itself (its primary
+/// sends DEL); readers see them as absent, and the primary's own commands
+/// (applied by the replication link) see them as present, as in Redis 7.0.
+static REPLICA_EXPIRY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+thread_local! {
+    static MASTER_CONTEXT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Turns replica expiry semantics on (REPLICAOF) or off (promotion).
+pub fn set_replica_expiry(on: bool) {
+    REPLICA_EXPIRY.store(on, std::sync::atomic::Ordering::Release);
+}
+
+pub fn replica_expiry() -> bool {
+    REPLICA_EXPIRY.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Runs `f` as the primary's client: expired keys are still present.
+pub fn as_master<R>(f: impl FnOnce() -> R) -> R {
+    let old = MASTER_CONTEXT.with(|c| c.replace(true));
+    let r = f();
+    MASTER_CONTEXT.with(|c| c.set(old));
+    r
+}
+
 /// Whether an expire time (0: none) has passed.
 fn is_past(expire_at: u64, now_ms: u64) -> bool {
     expire_at != 0 && expire_at <= now_ms
@@ -142,6 +168,10 @@ impl Shard {
     fn expire_if_needed(&mut self, key: &[u8], now_ms: u64) -> bool {
         let expired = self.is_expired_key(key, now_ms);
         if expired {
+            if replica_expiry() {
+                // Hidden from readers, kept until the primary's DEL.
+                return !MASTER_CONTEXT.with(|c| c.get());
+            }
             self.delete_by_server(key, Removal::Expired);
         }
         expired
@@ -200,7 +230,9 @@ impl Shard {
     /// The live entry under `key`, deleting it first if it has expired, and
     /// recording the access for LRU.
     pub fn get(&mut self, key: &[u8], now_ms: u64) -> Option<&Entry> {
-        self.expire_if_needed(key, now_ms);
+        if self.expire_if_needed(key, now_ms) {
+            return None;
+        }
         let e = self.map.get_mut(key)?;
         e.access = crate::access::touched(e.access, now_ms);
         Some(&*e)
@@ -208,7 +240,9 @@ impl Shard {
 
     /// The live entry under `key` for modification (access recorded).
     pub fn get_mut(&mut self, key: &[u8], now_ms: u64) -> Option<&mut Entry> {
-        self.expire_if_needed(key, now_ms);
+        if self.expire_if_needed(key, now_ms) {
+            return None;
+        }
         if self.snap.is_some() {
             self.preserve(key);
         }
@@ -220,7 +254,9 @@ impl Shard {
     /// The live entry without recording an access (OBJECT, TYPE-like
     /// introspection that must not disturb LRU).
     pub fn peek(&mut self, key: &[u8], now_ms: u64) -> Option<&Entry> {
-        self.expire_if_needed(key, now_ms);
+        if self.expire_if_needed(key, now_ms) {
+            return None;
+        }
         self.map.get(key)
     }
 

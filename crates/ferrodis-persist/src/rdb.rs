@@ -345,7 +345,15 @@ impl<W: Write> FileWriter<W> {
         self.enc.string(v);
     }
 
-    fn flush_buf(&mut self) -> Result<(), RdbError> {
+    /// Bytes encoded but not yet written out.
+    pub fn pending(&self) -> usize {
+        self.enc.buf.len()
+    }
+
+    /// Writes out what `key` encoded. Separate from `key` so that callers
+    /// holding a shard lock never wait on I/O: they encode under the lock
+    /// and write after releasing it.
+    pub fn flush_buf(&mut self) -> Result<(), RdbError> {
         if self.checksum {
             self.crc = crc64::update(self.crc, &self.enc.buf);
         }
@@ -381,9 +389,6 @@ impl<W: Write> FileWriter<W> {
         self.enc.byte(ty);
         self.enc.string(key);
         self.enc.buf.extend_from_slice(&body);
-        if self.enc.buf.len() >= 64 * 1024 {
-            self.flush_buf()?;
-        }
         Ok(())
     }
 

@@ -103,6 +103,9 @@ pub fn write_locked<W: Write>(
             for (k, e) in shard.iter() {
                 w.key(k, &e.value, shard.expire_at(k))?;
                 keys += 1;
+                if w.pending() >= 64 * 1024 {
+                    w.flush_buf()?;
+                }
             }
         }
     }
@@ -170,6 +173,10 @@ fn write_snapshot_inner<W: Write>(
                 for (k, v, at) in &preserved {
                     w.key(k, v, *at)?;
                     batch += 1;
+                }
+                // Out of the shard lock: now the bytes may wait on I/O.
+                if w.pending() >= 64 * 1024 {
+                    w.flush_buf()?;
                 }
                 keys += batch;
                 if let Some(d) = opts.key_delay {

@@ -425,7 +425,7 @@ pub async fn serve(
             output_limit_reached(&shared);
             break;
         }
-        match client.after {
+        match client.after.clone() {
             After::Continue => {}
             After::Close => {
                 out.flush_all(&mut stream, &srv).await;
@@ -434,6 +434,19 @@ pub async fn serve(
             After::Shutdown(mode) => {
                 out.flush_all(&mut stream, &srv).await;
                 let _ = shutdown.send(mode);
+                break;
+            }
+            After::Replica(psync) => {
+                if out.flush_all(&mut stream, &srv).await {
+                    crate::replication::serve_replica(
+                        stream,
+                        srv.clone(),
+                        &mut client,
+                        wake.clone(),
+                        psync,
+                    )
+                    .await;
+                }
                 break;
             }
         }
@@ -555,7 +568,7 @@ async fn wait_blocked(
                 }
                 match client.shared.unblock.swap(0, Ordering::AcqRel) {
                     1 => {
-                        write_timeout_reply(&mut client.reply, req.on_timeout);
+                        timed_out(srv, client, argv, &req);
                         break;
                     }
                     2 => {
@@ -580,7 +593,7 @@ async fn wait_blocked(
                 }
             }
             _ = sleep_until(deadline) => {
-                write_timeout_reply(&mut client.reply, req.on_timeout);
+                timed_out(srv, client, argv, &req);
                 break;
             }
             r = stream.read_buf(buf) => {
@@ -594,6 +607,19 @@ async fn wait_blocked(
     client.shared.blocked.store(false, Ordering::Release);
     srv.blocking.unregister(db, &req.keys, id, &srv.clients);
     keep
+}
+
+/// A blocked command's timeout: its fixed reply, or (WAIT) one more run
+/// that may not block and replies itself.
+fn timed_out(srv: &ServerState, client: &mut Client, argv: &[bytes::Bytes], req: &BlockRequest) {
+    if req.on_timeout == ferrodis_commands::blocking::TimeoutReply::Rerun {
+        client.no_block = true;
+        execute(srv, client, argv);
+        client.pending_commands = client.pending_commands.saturating_sub(1);
+        client.no_block = false;
+    } else {
+        write_timeout_reply(&mut client.reply, req.on_timeout);
+    }
 }
 
 /// Whether the peer has closed the connection (or it failed), checked

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use ferrodis_commands::ServerState;
 
 pub fn spawn(srv: Arc<ServerState>) {
+    let mut last_ping_ms = 0u64;
     let spawned = std::thread::Builder::new()
         .name("ferrodis-cron".into())
         .spawn(move || loop {
@@ -21,11 +22,17 @@ pub fn spawn(srv: Arc<ServerState>) {
                 (cfg.hz.clamp(1, 500), cfg.active_expire_effort)
             };
             let deadline = Instant::now() + Duration::from_micros(1_000_000 / hz as u64);
-            // Continue an eviction a command left unfinished (time cap).
-            srv.keyspace.refresh_eviction_view();
-            srv.keyspace
-                .perform_evictions(ferrodis_engine::alloc::used_memory);
-            srv.keyspace.active_expire(hz, effort, deadline);
+            // A replica neither evicts nor expires on its own: its primary
+            // sends the DELs.
+            let replica = srv.repl.is_replica();
+            if !replica {
+                // Continue an eviction a command left unfinished (time cap).
+                srv.keyspace.refresh_eviction_view();
+                srv.keyspace
+                    .perform_evictions(ferrodis_engine::alloc::used_memory);
+                srv.keyspace.active_expire(hz, effort, deadline);
+            }
+            ferrodis_commands::repl::cron(&srv, &mut last_ping_ms);
             ferrodis_commands::persistence::cron(&srv);
             ferrodis_commands::aof::cron(&srv);
             let now = Instant::now();

@@ -7,12 +7,15 @@
 //!   request, execute each through the command table, write all replies at
 //!   once.
 //! - [`cron`]: the `hz` timer thread (active expiry).
+//! - [`replication`]: feeding replicas after PSYNC, and the link to our
+//!   own primary.
 //! - [`startup`]: builds the shared state from the config and runs until
 //!   SHUTDOWN or a signal.
 
 pub mod connection;
 pub mod cron;
 pub mod listener;
+pub mod replication;
 pub mod startup;
 
 pub use startup::{run, StartError};

@@ -175,6 +175,11 @@ async fn serve(mut config: Config) -> Result<(), StartError> {
     ferrodis_commands::server::apply_runtime_config(&config);
     let srv = Arc::new(ServerState::new(config, info));
     srv.install_hooks();
+    // A script runs on its connection's worker thread: hand that worker's
+    // other tasks to another thread meanwhile, so clients still get -BUSY
+    // and SCRIPT KILL gets through.
+    srv.scripting
+        .set_offload(|f| tokio::task::block_in_place(f));
     let loaded = if srv.config.read().appendonly {
         // With the AOF on, it alone is the dataset (as Redis 7.0).
         ferrodis_commands::aof::start(&srv)
@@ -182,6 +187,20 @@ async fn serve(mut config: Config) -> Result<(), StartError> {
         ferrodis_commands::persistence::load_at_startup(&srv)
     };
     ferrodis_commands::aof::spawn_writer(&srv);
+    {
+        // Replica feeders wake when the backlog grows.
+        let weak = Arc::downgrade(&srv);
+        *srv.propagator.on_backlog.write() = Some(Box::new(move || {
+            if let Some(s) = weak.upgrade() {
+                s.repl.wake_replicas();
+            }
+        }));
+    }
+    crate::replication::spawn_link(&srv);
+    let replicaof = srv.config.read().replicaof.clone();
+    if replicaof.is_some() {
+        ferrodis_commands::repl::set_master(&srv, replicaof);
+    }
     match loaded {
         Ok(Some(n)) => tracing::info!("Done loading RDB, keys loaded: {n}"),
         Ok(None) => {}

@@ -102,11 +102,7 @@ fn bswap(a: &MultiValue, n: &str) -> Result<Out, String> {
 
 fn tohex(a: &MultiValue, n: &str) -> Result<Out, String> {
     let mut b = arg(a, 0, n)?;
-    let mut digits = if a.len() < 2 {
-        8
-    } else {
-        arg(a, 1, n)? as i32
-    };
+    let mut digits = if a.len() < 2 { 8 } else { arg(a, 1, n)? as i32 };
     let hex: &[u8; 16] = if digits < 0 {
         digits = digits.wrapping_neg();
         b"0123456789ABCDEF"

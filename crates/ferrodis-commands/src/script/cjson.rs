@@ -70,9 +70,7 @@ pub fn fmt_g(v: f64, prec: usize) -> Vec<u8> {
     } else if exp >= 0 {
         let int_len = exp as usize + 1;
         out.extend_from_slice(&digits[..int_len.min(digits.len())]);
-        for _ in digits.len()..int_len {
-            out.push(b'0');
-        }
+        out.resize(out.len() + int_len.saturating_sub(digits.len()), b'0');
         let mut frac: &[u8] = digits.get(int_len..).unwrap_or(&[]);
         while let [rest @ .., b'0'] = frac {
             frac = rest;
@@ -83,9 +81,7 @@ pub fn fmt_g(v: f64, prec: usize) -> Vec<u8> {
         }
     } else {
         out.extend_from_slice(b"0.");
-        for _ in 0..(-exp - 1) {
-            out.push(b'0');
-        }
+        out.resize(out.len() + (-exp - 1) as usize, b'0');
         let mut frac: &[u8] = &digits;
         while let [rest @ .., b'0'] = frac {
             frac = rest;
@@ -178,7 +174,11 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
             ]))
         })?,
     )?;
-    for name in ["encode_max_depth", "decode_max_depth", "encode_number_precision"] {
+    for name in [
+        "encode_max_depth",
+        "decode_max_depth",
+        "encode_number_precision",
+    ] {
         let c = cfg.clone();
         t.raw_set(
             name,
@@ -223,7 +223,8 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
             lua.create_function(move |lua, args: MultiValue| {
                 let mut c = c.borrow_mut();
                 if let Some(v) = args.front().filter(|v| !v.is_nil()) {
-                    let is_null_word = matches!(v, Value::String(s) if s.as_bytes().as_ref() == b"null");
+                    let is_null_word =
+                        matches!(v, Value::String(s) if s.as_bytes().as_ref() == b"null");
                     match (name, bool_option(v)) {
                         ("encode_invalid_numbers", _) if is_null_word => c.encode_invalid = 2,
                         ("encode_invalid_numbers", Some(b)) => c.encode_invalid = u8::from(b),
@@ -482,7 +483,11 @@ fn array_length(cfg: &Config, t: &Table) -> mlua::Result<Result<Option<usize>, S
             return Ok(Ok(None));
         }
         if k > f64::from(max) {
-            max = if k >= 2_147_483_648.0 { i32::MIN } else { k as i32 };
+            max = if k >= 2_147_483_648.0 {
+                i32::MIN
+            } else {
+                k as i32
+            };
         }
         items += 1;
     }
@@ -799,7 +804,11 @@ fn descend(p: &mut Parser<'_>, t: &Token) -> Result<(), String> {
 }
 
 /// After `{` and a first key token: checks the key and the colon.
-fn object_key(lua: &Lua, p: &mut Parser<'_>, t: &Token) -> mlua::Result<Result<mlua::String, String>> {
+fn object_key(
+    lua: &Lua,
+    p: &mut Parser<'_>,
+    t: &Token,
+) -> mlua::Result<Result<mlua::String, String>> {
     if t.kind != Tok::Str {
         return Ok(Err(expected("object key string", t)));
     }
@@ -912,7 +921,11 @@ mod tests {
     #[test]
     fn percent_g() {
         assert_eq!(g(100.0), "100");
-        assert_eq!(g(3.14159265358979), "3.1415926535898");
+        assert_eq!(g(2.5), "2.5");
+        assert_eq!(g(1.23456789012345), "1.2345678901235");
+        // Exact ties round to even, as glibc's printf does.
+        assert_eq!(String::from_utf8(fmt_g(0.25, 1)).unwrap(), "0.2");
+        assert_eq!(String::from_utf8(fmt_g(0.35, 1)).unwrap(), "0.3");
         assert_eq!(g(1.0 / 3.0), "0.33333333333333");
         assert_eq!(g(1e300), "1e+300");
         assert_eq!(g(-1e-7), "-1e-07");

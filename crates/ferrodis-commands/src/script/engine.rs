@@ -218,7 +218,11 @@ unsafe fn rename_bad_argument(l: *mut mlua::ffi::lua_State) {
         out
     };
     ffi::lua_pop(l, 1);
-    ffi::lua_pushlstring(l, renamed.as_ptr() as *const std::os::raw::c_char, renamed.len());
+    ffi::lua_pushlstring(
+        l,
+        renamed.as_ptr() as *const std::os::raw::c_char,
+        renamed.len(),
+    );
 }
 
 /// `cwrap(f, marker)`: a C closure running `f` through [`trampoline`].
@@ -248,7 +252,10 @@ fn build(owner: u64, generation: u64) -> mlua::Result<State> {
     prims.raw_set("msgh", msgh.clone())?;
     prims.raw_set("version", crate::REDIS_VERSION)?;
     prims.raw_set("version_num", version_num())?;
-    prims.raw_set("errmsg", lua.create_function(|_, v: Value| Ok(error_text(&v)))?)?;
+    prims.raw_set(
+        "errmsg",
+        lua.create_function(|_, v: Value| Ok(error_text(&v)))?,
+    )?;
     prims.raw_set("killed", lua.create_function(|_, ()| Ok(killed()))?)?;
     call::register(&lua, &prims)?;
     prims.raw_set("bit", super::bitlib::module(&lua)?)?;
@@ -458,7 +465,9 @@ fn run_in(
         let s = &state;
         st.prims.raw_set(
             "call",
-            scope.create_function(move |lua, args: MultiValue| call::redis_call(lua, srv, s, args))?,
+            scope.create_function(move |lua, args: MultiValue| {
+                call::redis_call(lua, srv, s, args)
+            })?,
         )?;
         st.prims.raw_set(
             "setresp",
@@ -511,6 +520,11 @@ fn string_array(lua: &Lua, items: &[Bytes]) -> mlua::Result<Table> {
     Ok(t)
 }
 
+/// The bytes before the first NUL, as C reads a string.
+fn c_str(b: &[u8]) -> &[u8] {
+    b.iter().position(|&c| c == 0).map_or(b, |n| &b[..n])
+}
+
 /// `-<err> script: <sha>, on <source>:<line>.`
 fn write_script_error(reply: &mut ReplyBuf, v: &Value, sha: &[u8; 40]) -> mlua::Result<()> {
     let mut line = b"-".to_vec();
@@ -518,13 +532,13 @@ fn write_script_error(reply: &mut ReplyBuf, v: &Value, sha: &[u8; 40]) -> mlua::
     let mut at = "?".to_string();
     if let Value::Table(t) = v {
         match t.raw_get::<Value>("err")? {
-            Value::String(s) => line.extend_from_slice(&s.as_bytes()),
+            Value::String(s) => line.extend_from_slice(c_str(&s.as_bytes())),
             Value::Integer(i) => line.extend_from_slice(i.to_string().as_bytes()),
             Value::Number(n) => line.extend_from_slice(lua_number_text(n).as_bytes()),
             _ => line.extend_from_slice(b"ERR unknown error"),
         }
         if let Value::String(s) = t.raw_get::<Value>("source")? {
-            source = s.as_bytes().to_vec();
+            source = c_str(&s.as_bytes()).to_vec();
         }
         match t.raw_get::<Value>("line")? {
             Value::Integer(i) => at = i.to_string(),
@@ -548,7 +562,7 @@ fn write_script_error(reply: &mut ReplyBuf, v: &Value, sha: &[u8; 40]) -> mlua::
 /// A Lua number as C's `(long long)` cast gives it on x86-64: NaN and
 /// values out of range become i64::MIN.
 pub fn lua_to_i64(n: f64) -> i64 {
-    if n.is_nan() || n >= 9_223_372_036_854_775_808.0 || n < -9_223_372_036_854_775_808.0 {
+    if n.is_nan() || !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&n) {
         i64::MIN
     } else {
         n as i64
@@ -614,14 +628,15 @@ fn table_to_reply(
     slots: usize,
     work: &mut Vec<(Value, usize)>,
 ) -> mlua::Result<()> {
+    // Redis reads these two as C strings: they end at a NUL byte.
     if let Value::String(e) = t.raw_get::<Value>("err")? {
         let mut line = b"-".to_vec();
-        line.extend_from_slice(&e.as_bytes());
+        line.extend_from_slice(c_str(&e.as_bytes()));
         r.error_bytes(&line);
         return Ok(());
     }
     if let Value::String(s) = t.raw_get::<Value>("ok")? {
-        let mut status = s.as_bytes().to_vec();
+        let mut status = c_str(&s.as_bytes()).to_vec();
         for b in status.iter_mut() {
             if *b == b'\r' || *b == b'\n' {
                 *b = b' ';
@@ -639,7 +654,11 @@ fn table_to_reply(
         if r.resp() == 3 {
             let mut line = Vec::with_capacity(digits.len() + 3);
             line.push(b'(');
-            line.extend(digits.iter().map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }));
+            line.extend(
+                digits
+                    .iter()
+                    .map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }),
+            );
             line.extend_from_slice(b"\r\n");
             r.raw(&line);
         } else {
@@ -670,9 +689,10 @@ fn table_to_reply(
         return Ok(());
     }
     if let Value::Table(vt) = t.raw_get::<Value>("verbatim_string")? {
-        if let (Value::String(fmt), Value::String(text)) =
-            (vt.raw_get::<Value>("format")?, vt.raw_get::<Value>("string")?)
-        {
+        if let (Value::String(fmt), Value::String(text)) = (
+            vt.raw_get::<Value>("format")?,
+            vt.raw_get::<Value>("string")?,
+        ) {
             r.verbatim(&fmt.to_string_lossy(), &text.as_bytes());
             return Ok(());
         }

@@ -36,7 +36,7 @@ pub mod structlib;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -96,7 +96,13 @@ pub struct Scripting {
     running: AtomicUsize,
     runs: Mutex<Vec<Arc<RunInfo>>>,
     ended: Condvar,
+    /// Runs a script's work so that the executor thread it occupies is
+    /// not starved (set by the server: tokio's `block_in_place`).
+    offload: OnceLock<Offload>,
 }
+
+/// How to run work that may take long on an executor thread.
+pub type Offload = fn(&mut dyn FnMut());
 
 impl Default for Scripting {
     fn default() -> Self {
@@ -109,11 +115,18 @@ impl Default for Scripting {
             running: AtomicUsize::new(0),
             runs: Mutex::new(Vec::new()),
             ended: Condvar::new(),
+            offload: OnceLock::new(),
         }
     }
 }
 
 impl Scripting {
+    /// Installs how scripts run without starving the executor (see
+    /// `offload`); without it they run inline.
+    pub fn set_offload(&self, f: Offload) {
+        let _ = self.offload.set(f);
+    }
+
     /// Number of scripts in the cache (INFO number_of_cached_scripts).
     pub fn cached_scripts(&self) -> usize {
         self.cache.read().len()
@@ -233,6 +246,21 @@ fn busy_wait(srv: &ServerState, client: &Client, e: &TableEntry) -> Result<(), C
         }
         scripting.ended.wait_until(&mut runs, deadline);
     }
+}
+
+/// INFO memory's scripting fields, in Redis 7.0's order (there is no
+/// functions engine: its figures are 0).
+pub fn info_memory(srv: &ServerState) -> String {
+    use crate::server::bytes_human;
+    let lua = engine::lua_memory() as u64;
+    let scripts = srv.scripting.cached_bytes() as u64;
+    format!(
+        "used_memory_lua:{lua}\r\nused_memory_vm_eval:{lua}\r\nused_memory_lua_human:{}\r\nused_memory_scripts_eval:{scripts}\r\nnumber_of_cached_scripts:{}\r\nnumber_of_functions:0\r\nnumber_of_libraries:0\r\nused_memory_vm_functions:0\r\nused_memory_vm_total:{lua}\r\nused_memory_vm_total_human:{}\r\nused_memory_functions:0\r\nused_memory_scripts:{scripts}\r\nused_memory_scripts_human:{}\r\n",
+        bytes_human(lua),
+        srv.scripting.cached_scripts(),
+        bytes_human(lua),
+        bytes_human(scripts),
+    )
 }
 
 /// SHUTDOWN's check: without NOSAVE it is refused while a script is busy.
@@ -387,21 +415,27 @@ fn eval_generic(ctx: &mut Ctx<'_>, by_sha: bool, read_only: bool) -> CmdResult {
         Duration::from_millis(c.busy_reply_threshold)
     };
     let srv = ctx.srv;
-    let _hold = if script.all_dbs {
-        srv.keyspace.hold_all()
-    } else {
-        srv.keyspace.hold_dbs(&[ctx.client.db])
+    let mut work = || {
+        let _hold = if script.all_dbs {
+            srv.keyspace.hold_all()
+        } else {
+            srv.keyspace.hold_dbs(&[ctx.client.db])
+        };
+        let run = srv.scripting.start(ctx.client.id(), threshold);
+        let opts = engine::RunOptions {
+            sha,
+            read_only: read_only || script.flags.no_writes,
+            deny_oom: oom && !script.flags.allow_oom,
+            keys: &ctx.argv[3..3 + nkeys],
+            args: &ctx.argv[3 + nkeys..],
+            info: run.info.clone(),
+        };
+        engine::run(srv, ctx.client, &script, opts);
     };
-    let run = srv.scripting.start(ctx.client.id(), threshold);
-    let opts = engine::RunOptions {
-        sha,
-        read_only: read_only || script.flags.no_writes,
-        deny_oom: oom && !script.flags.allow_oom,
-        keys: &ctx.argv[3..3 + nkeys],
-        args: &ctx.argv[3 + nkeys..],
-        info: run.info.clone(),
-    };
-    engine::run(srv, ctx.client, &script, opts);
+    match srv.scripting.offload.get() {
+        Some(offload) => offload(&mut work),
+        None => work(),
+    }
     Ok(())
 }
 

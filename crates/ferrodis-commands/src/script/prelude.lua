@@ -92,6 +92,9 @@ redis.error_reply = function(...)
   if select('#', ...) ~= 1 or type(e) ~= 'string' then
     return {err = BAD_ARGS}
   end
+  -- Read as a C string: it ends at a NUL byte.
+  local nul = strfind(e, '\0', 1, true)
+  if nul then e = strsub(e, 1, nul - 1) end
   if strbyte(e, 1) == 45 then e = strsub(e, 2) end
   local sp = strfind(e, ' ', 1, true)
   if sp then

@@ -7,7 +7,10 @@ use super::{parse_shebang, reaches_other_dbs, sha1_hex};
 #[test]
 fn sha1_of_known_bodies() {
     assert_eq!(&sha1_hex(b""), b"da39a3ee5e6b4b0d3255bfef95601890afd80709");
-    assert_eq!(&sha1_hex(b"return 1"), b"e0e1f9fabfc9d4800c877a703b823ac0578ff8db");
+    assert_eq!(
+        &sha1_hex(b"return 1"),
+        b"e0e1f9fabfc9d4800c877a703b823ac0578ff8db"
+    );
 }
 
 #[test]
@@ -15,14 +18,22 @@ fn shebang_lines() {
     let (f, src) = parse_shebang(&Bytes::from_static(b"return 1")).unwrap();
     assert!(!f.shebang);
     assert_eq!(&src[..], b"return 1");
-    let (f, src) =
-        parse_shebang(&Bytes::from_static(b"#!lua flags=no-writes,allow-oom\nreturn 1")).unwrap();
+    let (f, src) = parse_shebang(&Bytes::from_static(
+        b"#!lua flags=no-writes,allow-oom\nreturn 1",
+    ))
+    .unwrap();
     assert!(f.shebang && f.no_writes && f.allow_oom);
     assert_eq!(&src[..], b"\nreturn 1");
     for (body, err) in [
         (&b"#!lua"[..], "ERR Invalid script shebang"),
-        (b"#!python\nx", "ERR Unexpected engine in script shebang: #!python"),
-        (b"#!lua flags=bogus\nx", "ERR Unexpected flag in script shebang: bogus"),
+        (
+            b"#!python\nx",
+            "ERR Unexpected engine in script shebang: #!python",
+        ),
+        (
+            b"#!lua flags=bogus\nx",
+            "ERR Unexpected flag in script shebang: bogus",
+        ),
         (b"#!lua name=x\nx", "ERR Unknown lua shebang option: name=x"),
     ] {
         let e = parse_shebang(&Bytes::copy_from_slice(body)).unwrap_err();
