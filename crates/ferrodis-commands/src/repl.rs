@@ -345,7 +345,7 @@ fn replicaof(ctx: &mut Ctx<'_>) -> CmdResult {
 }
 
 fn replconf(ctx: &mut Ctx<'_>) -> CmdResult {
-    if ctx.argc() % 2 == 0 {
+    if ctx.argc().is_multiple_of(2) {
         return Err(CommandError::Syntax);
     }
     let mut i = 1;

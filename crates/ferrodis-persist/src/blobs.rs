@@ -323,7 +323,10 @@ pub fn ziplist_elems(b: &[u8]) -> Result<Vec<Elem<'_>>, RdbError> {
 }
 
 /// Parses a zipmap (hashes in very old RDB files) into field/value pairs.
-pub fn zipmap_pairs(b: &[u8]) -> Result<Vec<(&[u8], &[u8])>, RdbError> {
+/// Field/value pairs borrowed from a container.
+pub type Pairs<'a> = Vec<(&'a [u8], &'a [u8])>;
+
+pub fn zipmap_pairs(b: &[u8]) -> Result<Pairs<'_>, RdbError> {
     let mut pos = 1; // the count byte is only a hint
     let mut out = Vec::new();
     let read_len = |pos: &mut usize| -> Result<Option<usize>, RdbError> {
@@ -338,10 +341,7 @@ pub fn zipmap_pairs(b: &[u8]) -> Result<Vec<(&[u8], &[u8])>, RdbError> {
             n => Ok(Some(n as usize)),
         }
     };
-    loop {
-        let Some(klen) = read_len(&mut pos)? else {
-            break;
-        };
+    while let Some(klen) = read_len(&mut pos)? {
         let k = take(b, &mut pos, klen)?;
         let vlen = read_len(&mut pos)?.ok_or(corrupt("zipmap field without value"))?;
         let free = *b.get(pos).ok_or(corrupt("truncated zipmap"))? as usize;

@@ -486,7 +486,7 @@ impl<'a> Cursor<'a> {
                 let n = usize::try_from(n).map_err(|_| self.err("String length overflow"))?;
                 Ok(std::borrow::Cow::Borrowed(self.take(n)?))
             }
-            Len::Encoded(ENC_INT8) => Ok(self.byte()? as i8 as i64).map(int_cow),
+            Len::Encoded(ENC_INT8) => Ok(int_cow(self.byte()? as i8 as i64)),
             Len::Encoded(ENC_INT16) => {
                 let s = self.take(2)?;
                 Ok(int_cow(i16::from_le_bytes([s[0], s[1]]) as i64))
