@@ -252,3 +252,46 @@ fn wait_role_and_info() {
     assert!(r.cmd(&["GET", "short"]).bytes().is_none());
     assert_eq!(r.cmd(&["EXISTS", "short"]).int(), 0);
 }
+
+/// A replica that stops reading is cut off once it would need more than
+/// the replica class's hard limit of stream, and the primary's backlog
+/// stays bounded; a real replica afterwards still syncs.
+#[test]
+fn stalled_replica_is_disconnected_and_memory_stays_bounded() {
+    let master = node(
+        Flavor::Ferrodis,
+        &["--client-output-buffer-limit", "replica 1mb 0 0"],
+    );
+    let mut m = master.raw();
+    m.cmd(&["SET", "seed", "1"]);
+    // A fake replica: syncs, acknowledges once, then never reads again.
+    let mut fake = master.raw();
+    assert_eq!(
+        fake.cmd(&["REPLCONF", "capa", "eof", "capa", "psync2"])
+            .text(),
+        "OK"
+    );
+    fake.send(b"PSYNC ? -1\r\n");
+    std::thread::sleep(Duration::from_millis(300));
+    fake.send(b"*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$1\r\n0\r\n");
+    let value = "x".repeat(10_000);
+    for i in 0..600 {
+        m.cmd(&["SET", &format!("big:{}", i % 50), &value]);
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while info_field(&mut m, "replication", "connected_slaves") != "0" {
+        assert!(
+            Instant::now() < deadline,
+            "the stalled replica is still connected"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let histlen: u64 = info_field(&mut m, "replication", "repl_backlog_histlen")
+        .parse()
+        .unwrap();
+    assert!(histlen <= 1 << 20, "backlog holds {histlen} bytes");
+    let replica = node(Flavor::Ferrodis, &[]);
+    replicate(&replica, &master);
+    wait_in_sync(&master, &replica);
+    assert_same_data(&master, &replica, "after the stalled replica");
+}

@@ -316,6 +316,15 @@ impl Propagator {
         Some(out)
     }
 
+    /// Whether replica `id` fell out of the backlog (past the hard limit).
+    pub fn replica_lost(&self, id: u64) -> bool {
+        self.stream
+            .lock()
+            .backlog
+            .as_ref()
+            .is_some_and(|b| b.lost.contains(&id))
+    }
+
     /// Replica `id` is gone: the backlog need not keep data for it.
     pub fn forget_replica(&self, id: u64) {
         if let Some(b) = self.stream.lock().backlog.as_mut() {

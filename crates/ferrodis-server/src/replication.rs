@@ -267,43 +267,69 @@ async fn feed(
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     // The timeout counts from the end of the initial sync.
     info.ack_ms.store(now_ms(), Ordering::Relaxed);
+    // Bytes taken from the backlog and not yet written: written as the
+    // socket allows, so a replica that stops reading never blocks this
+    // task from noticing it fell out of the backlog.
+    let mut pending: Vec<u8> = Vec::new();
+    let mut written = 0usize;
     loop {
         if shared.killed.load(Ordering::Acquire) {
             return;
         }
-        let chunk = if wait_ack {
-            Some(Vec::new())
-        } else {
-            srv.propagator
+        if written == pending.len() && !wait_ack {
+            match srv
+                .propagator
                 .read_backlog(info.client_id, next, FEED_CHUNK)
-        };
-        match chunk {
-            None => {
-                tracing::warn!(
-                    "Client id={} addr={} closed for overcoming of output buffer limits.",
-                    shared.id,
-                    shared.addr
-                );
-                return;
-            }
-            Some(bytes) if !bytes.is_empty() => {
-                if stream.write_all(&bytes).await.is_err() {
+            {
+                None => {
+                    tracing::warn!(
+                        "Client id={} addr={} closed for overcoming of output buffer limits.",
+                        shared.id,
+                        shared.addr
+                    );
                     return;
                 }
-                next += bytes.len() as u64;
-                srv.stats
-                    .net_output_bytes
-                    .fetch_add(bytes.len() as u64, Ordering::Relaxed);
-                continue;
+                Some(bytes) => {
+                    next += bytes.len() as u64;
+                    pending = bytes;
+                    written = 0;
+                }
             }
-            Some(_) => {}
         }
+        let has_output = written < pending.len();
         tokio::select! {
-            _ = wake.notified() => {}
-            r = stream.read_buf(&mut inbuf) => {
-                match r {
-                    Ok(0) | Err(_) => return,
+            r = stream.writable(), if has_output => {
+                if r.is_err() {
+                    return;
+                }
+                match stream.try_write(&pending[written..]) {
+                    Ok(n) => {
+                        written += n;
+                        srv.stats.net_output_bytes.fetch_add(n as u64, Ordering::Relaxed);
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                    Err(_) => return,
+                }
+            }
+            _ = wake.notified() => {
+                if srv.propagator.replica_lost(info.client_id) {
+                    tracing::warn!(
+                        "Client id={} addr={} closed for overcoming of output buffer limits.",
+                        shared.id,
+                        shared.addr
+                    );
+                    return;
+                }
+            }
+            r = stream.readable() => {
+                if r.is_err() {
+                    return;
+                }
+                match stream.try_read_buf(&mut inbuf) {
+                    Ok(0) => return,
                     Ok(_) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                    Err(_) => return,
                 }
                 while let Ok(true) = parser.parse(&mut inbuf, &limits, &mut argv) {
                     if argv.len() >= 3
