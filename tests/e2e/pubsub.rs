@@ -375,7 +375,7 @@ p = r.pubsub()
 p.subscribe('ch1', 'ch2')
 p.psubscribe('pat.*')
 got = []
-deadline = time.time() + 5
+deadline = time.time() + 10
 while len(got) < 3 and time.time() < deadline:
     m = p.get_message(timeout=1)
     if m:
@@ -384,7 +384,7 @@ print(sorted(got))
 print(r.publish('ch1', 'hello'), r.publish('pat.x', b'\x00bin'), r.publish('none', 'x'))
 print(sorted(r.pubsub_channels()), r.pubsub_numsub('ch1', 'none'), r.pubsub_numpat())
 got = []
-deadline = time.time() + 5
+deadline = time.time() + 10
 while len(got) < 2 and time.time() < deadline:
     m = p.get_message(timeout=1)
     if m:
@@ -393,22 +393,29 @@ print(got)
 p.unsubscribe('ch1')
 p.punsubscribe()
 got = []
-deadline = time.time() + 5
+deadline = time.time() + 10
 while len(got) < 2 and time.time() < deadline:
     m = p.get_message(timeout=1)
     if m:
         got.append((m['type'], m['channel'], m['data']))
 print(sorted(got))
-print(r.publish('ch2', 'still'), p.get_message(timeout=2)['data'])
+print(r.publish('ch2', 'still'))
+m = None
+deadline = time.time() + 10
+while m is None and time.time() < deadline:
+    m = p.get_message(timeout=1)
+print(m and m['data'])
 # Handler-style consumption on a thread.
 seen = []
 p2 = r.pubsub(ignore_subscribe_messages=True)
 p2.subscribe(**{'t': lambda m: seen.append(m['data'])})
 th = p2.run_in_thread(sleep_time=0.01)
-time.sleep(0.2)
+deadline = time.time() + 10
+while r.pubsub_numsub('t')[0][1] < 1 and time.time() < deadline:
+    time.sleep(0.01)
 for i in range(50):
     r.publish('t', str(i))
-deadline = time.time() + 5
+deadline = time.time() + 10
 while len(seen) < 50 and time.time() < deadline:
     time.sleep(0.01)
 th.stop()
