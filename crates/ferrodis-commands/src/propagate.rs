@@ -350,10 +350,15 @@ impl Propagator {
 
 /// RESP multibulk, as Redis writes the AOF and the replication stream.
 pub fn encode(out: &mut Vec<u8>, argv: &[Bytes]) {
-    use std::io::Write;
-    let _ = write!(out, "*{}\r\n", argv.len());
+    // Runs for every propagated write: the stack itoa, not `write!`.
+    let mut num = [0u8; ferrodis_protocol::num::INT_BUF_LEN];
+    out.push(b'*');
+    out.extend_from_slice(ferrodis_protocol::num::fmt_u64(argv.len() as u64, &mut num));
+    out.extend_from_slice(b"\r\n");
     for a in argv {
-        let _ = write!(out, "${}\r\n", a.len());
+        out.push(b'$');
+        out.extend_from_slice(ferrodis_protocol::num::fmt_u64(a.len() as u64, &mut num));
+        out.extend_from_slice(b"\r\n");
         out.extend_from_slice(a);
         out.extend_from_slice(b"\r\n");
     }
@@ -363,22 +368,31 @@ pub fn encode(out: &mut Vec<u8>, argv: &[Bytes]) {
 /// handler set one, else its own arguments. Inside EXEC the commands are
 /// collected and emitted by EXEC as one MULTI … EXEC unit.
 pub fn command(srv: &ServerState, client: &mut Client, db: usize, name: &str, argv: &[Bytes]) {
-    let over = client.propagate.take();
-    let cmds: Vec<Vec<Bytes>> = match over {
-        Some(v) => v,
-        None => match as_state(srv, db, name, argv) {
-            Some(v) => v,
-            None => vec![argv.to_vec()],
-        },
+    let off = match client
+        .propagate
+        .take()
+        .or_else(|| as_state(srv, db, name, argv))
+    {
+        Some(cmds) => {
+            if cmds.is_empty() {
+                return;
+            }
+            if let Some(batch) = client.prop_batch.as_mut() {
+                batch.extend(cmds.into_iter().map(|c| (db, c)));
+                return;
+            }
+            srv.propagator.emit(db, cmds.iter().map(|c| c.as_slice()))
+        }
+        // The common case, the command as it came: emitted from its
+        // arguments without copying them.
+        None => {
+            if let Some(batch) = client.prop_batch.as_mut() {
+                batch.push((db, argv.to_vec()));
+                return;
+            }
+            srv.propagator.emit(db, std::iter::once(argv))
+        }
     };
-    if cmds.is_empty() {
-        return;
-    }
-    if let Some(batch) = client.prop_batch.as_mut() {
-        batch.extend(cmds.into_iter().map(|c| (db, c)));
-        return;
-    }
-    let off = srv.propagator.emit(db, cmds.iter().map(|c| c.as_slice()));
     client.prop_offset = off;
     client.prop_repl_offset = srv.propagator.repl_offset.load(Ordering::Acquire);
 }

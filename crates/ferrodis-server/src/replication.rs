@@ -277,6 +277,10 @@ async fn feed(
             return;
         }
         if written == pending.len() && !wait_ack {
+            // Let the connections that woke us finish their batches first,
+            // so one write carries many commands (as Redis writes to its
+            // replicas once per event-loop turn) instead of one each.
+            tokio::task::yield_now().await;
             match srv
                 .propagator
                 .read_backlog(info.client_id, next, FEED_CHUNK)
