@@ -154,14 +154,16 @@ fn write_snapshot_inner<W: Write>(
                         selected = true;
                         shard = db.lock_shard(s);
                     }
-                    shard.snapshot_step(STEP, |k, v, at| {
+                    let step = shard.snapshot_step(STEP, |k, v, at| {
                         if err.is_none() {
                             if let Err(e) = w.key(k, v, at) {
                                 err = Some(e);
                             }
                             batch += 1;
                         }
-                    })
+                    });
+                    shard.unlock_fair();
+                    step
                 };
                 if let Some(e) = err {
                     return Err(e);
