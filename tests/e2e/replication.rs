@@ -180,6 +180,68 @@ fn killed_link_resumes_with_continue() {
     assert_same_data(&master, &replica, "after reconnects");
 }
 
+/// A stream continued with +CONTINUE does not repeat its SELECT: the
+/// replica must still be in the database the stream was in.
+#[test]
+fn continue_keeps_the_stream_database() {
+    let master = node(Flavor::Ferrodis, &[]);
+    let replica = node(Flavor::Ferrodis, &[]);
+    let mut m = master.raw();
+    replicate(&replica, &master);
+    m.cmd(&["SELECT", "3"]);
+    m.cmd(&["SET", "before", "1"]);
+    wait_in_sync(&master, &replica);
+    assert_eq!(m.cmd(&["CLIENT", "KILL", "TYPE", "replica"]).int(), 1);
+    m.cmd(&["SET", "after", "2"]);
+    wait_in_sync(&master, &replica);
+    assert_eq!(info_field(&mut m, "stats", "sync_partial_ok"), "1");
+    let mut r = replica.raw();
+    r.cmd(&["SELECT", "3"]);
+    assert_eq!(r.cmd(&["GET", "after"]).text(), "2");
+    r.cmd(&["SELECT", "0"]);
+    assert_eq!(r.cmd(&["DBSIZE"]).int(), 0);
+}
+
+/// A replica restarted from its own snapshot (SHUTDOWN SAVE) takes up the
+/// primary's ID and offset recorded in it (repl-id, repl-offset,
+/// repl-stream-db) and continues partially, as Redis 7.0 does; with
+/// ferrodis and with real Redis as the primary.
+fn restarted_replica_continues(mflavor: Flavor) {
+    let master = node(mflavor, &[]);
+    let mut m = master.raw();
+    write_load(&mut m, 300, 21);
+    let dir = crate::persistence::fresh_dir("repl-restart");
+    let dir_s = dir.to_str().unwrap().to_string();
+    let mport = master.port().to_string();
+    let args = ["--dir", &dir_s, "--replicaof", "127.0.0.1", &mport];
+    let mut replica = node(Flavor::Ferrodis, &args);
+    wait_in_sync(&master, &replica);
+    m.cmd(&["SELECT", "5"]);
+    m.cmd(&["SET", "in-db5", "1"]);
+    wait_in_sync(&master, &replica);
+    let mut r = replica.raw();
+    r.send(b"SHUTDOWN SAVE\r\n");
+    assert!(replica.wait_exit(Duration::from_secs(10)));
+    // Written while the replica is down: the stream stays in database 5.
+    m.cmd(&["SET", "while-down", "2"]);
+    write_load(&mut m, 200, 22);
+    let replica = node(Flavor::Ferrodis, &args);
+    wait_in_sync(&master, &replica);
+    assert_eq!(info_field(&mut m, "stats", "sync_full"), "1");
+    assert_eq!(info_field(&mut m, "stats", "sync_partial_ok"), "1");
+    assert_same_data(&master, &replica, "after the replica's restart");
+}
+
+#[test]
+fn restarted_replica_continues_from_its_snapshot() {
+    restarted_replica_continues(Flavor::Ferrodis);
+}
+
+#[test]
+fn restarted_replica_of_redis_continues_from_its_snapshot() {
+    restarted_replica_continues(Flavor::Reference);
+}
+
 /// Kill -9 the primary, promote one replica, point the other at it: the
 /// second continues partially thanks to the promoted one's old ID.
 #[test]

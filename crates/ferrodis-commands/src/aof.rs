@@ -532,7 +532,7 @@ fn rewrite_run(srv: &ServerState, dir: &Path, name: &str, base_seq: u64) {
     let dest = dir.join(&base.name);
     let tmp = dir.join(format!("temp-rewriteaof-{}.aof", std::process::id()));
     let opts = crate::persistence::save_options(srv);
-    let mut aux = crate::persistence::aux();
+    let mut aux = crate::persistence::aux(srv);
     aux.aof_base = true;
     let result = ferrodis_persist::save::save_to(&dest, &tmp, |w| {
         ferrodis_persist::save::write_snapshot(&srv.keyspace, w, &aux, &opts)

@@ -154,13 +154,17 @@ pub fn save_options(srv: &ServerState) -> SaveOptions {
     }
 }
 
-pub fn aux() -> Aux {
+/// The aux fields of a snapshot taken now (replication's included: call it
+/// at the snapshot's instant, see `repl::save_info`).
+pub fn aux(srv: &ServerState) -> Aux {
+    let repl = crate::repl::save_info(srv);
     Aux {
         redis_ver: crate::REDIS_VERSION.to_string(),
         ctime: now_ms() / 1000,
         used_mem: ferrodis_engine::alloc::used_memory() as u64,
-        repl_id: None,
-        repl_offset: None,
+        repl_stream_db: repl.as_ref().map_or(0, |r| r.2),
+        repl_id: repl.as_ref().map(|r| r.0.clone()),
+        repl_offset: repl.map(|r| r.1 as i64),
         aof_base: false,
     }
 }
@@ -170,7 +174,10 @@ pub fn save_now(srv: &ServerState) -> Result<SaveStats, RdbError> {
     let dirty = srv.persist.dirty.load(Ordering::Acquire);
     let dest = rdb_path(srv);
     let tmp = save::temp_path(Path::new("."), "save");
-    let (aux, mut opts) = (aux(), save_options(srv));
+    // A replica applies nothing while the file is written, so the offset
+    // recorded is the dataset's.
+    let _apply = crate::repl::apply_guard(srv);
+    let (aux, mut opts) = (aux(srv), save_options(srv));
     opts.key_delay = None;
     let _rename = srv.persist.rename.lock();
     let stats = save::save_to(&dest, &tmp, |w| {
@@ -194,11 +201,16 @@ pub fn bgsave_start(srv: &Arc<ServerState>) -> bool {
     p.last_bgsave_try.store(start / 1000, Ordering::Relaxed);
     p.dirty_at_start
         .store(p.dirty.load(Ordering::Acquire), Ordering::Relaxed);
-    srv.keyspace.snapshot_start();
+    let aux = {
+        let _apply = crate::repl::apply_guard(srv);
+        let _all = srv.keyspace.hold_all();
+        srv.keyspace.snapshot_start();
+        aux(srv)
+    };
     let srv2 = srv.clone();
     let spawned = std::thread::Builder::new()
         .name("ferrodis-bgsave".into())
-        .spawn(move || bgsave_run(&srv2));
+        .spawn(move || bgsave_run(&srv2, &aux));
     if spawned.is_err() {
         srv.keyspace.snapshot_abort();
         p.bgsave_in_progress.store(false, Ordering::Release);
@@ -210,16 +222,16 @@ pub fn bgsave_start(srv: &Arc<ServerState>) -> bool {
     true
 }
 
-fn bgsave_run(srv: &ServerState) {
+fn bgsave_run(srv: &ServerState, aux: &Aux) {
     let started = Instant::now();
     let dest = rdb_path(srv);
     let tmp = save::temp_path(Path::new("."), "bgsave");
-    let (aux, opts) = (aux(), save_options(srv));
+    let opts = save_options(srv);
     let mut rename_guard = None;
     let result = save::save_to_if(
         &dest,
         &tmp,
-        |w| save::write_snapshot(&srv.keyspace, w, &aux, &opts),
+        |w| save::write_snapshot(&srv.keyspace, w, aux, &opts),
         || {
             rename_guard = Some(srv.persist.rename.lock());
             !srv.persist.cancel.load(Ordering::Acquire)
@@ -317,10 +329,11 @@ pub fn load_at_startup(srv: &ServerState) -> Result<Option<u64>, String> {
     };
     let started = Instant::now();
     srv.persist.loading.store(true, Ordering::Relaxed);
-    let result = load_bytes(srv, &bytes);
+    let result = load_bytes_with_info(srv, &bytes);
     srv.persist.loading.store(false, Ordering::Relaxed);
     match result {
-        Ok(n) => {
+        Ok((n, info)) => {
+            crate::repl::restore_from_snapshot(srv, &info.aux);
             tracing::info!(
                 "DB loaded from disk: {:.3} seconds",
                 started.elapsed().as_secs_f64()
@@ -356,13 +369,21 @@ fn load_limits(srv: &ServerState) -> LoadLimits {
 /// Loads an RDB image into the (empty) keyspace; returns the keys loaded.
 /// Keys already expired are skipped, as a primary does.
 pub fn load_bytes(srv: &ServerState, bytes: &[u8]) -> Result<u64, RdbError> {
+    load_bytes_with_info(srv, bytes).map(|(n, _)| n)
+}
+
+/// `load_bytes`, also returning what the file said besides its keys.
+pub fn load_bytes_with_info(
+    srv: &ServerState,
+    bytes: &[u8],
+) -> Result<(u64, rdb::LoadInfo), RdbError> {
     let lim = load_limits(srv);
     let checksum = srv.config.read().rdbchecksum;
     let ks: &Keyspace = &srv.keyspace;
     let now = now_ms();
     let (mut loaded, mut expired) = (0u64, 0u64);
     let mut out_of_range = None;
-    rdb::load(bytes, &lim, checksum, |l| {
+    let info = rdb::load(bytes, &lim, checksum, |l| {
         if l.db >= ks.len() {
             out_of_range.get_or_insert(l.db);
             return;
@@ -393,7 +414,7 @@ pub fn load_bytes(srv: &ServerState, bytes: &[u8]) -> Result<u64, RdbError> {
     srv.persist
         .last_load_keys_expired
         .store(expired, Ordering::Relaxed);
-    Ok(loaded)
+    Ok((loaded, info))
 }
 
 fn save_cmd(ctx: &mut Ctx<'_>) -> CmdResult {

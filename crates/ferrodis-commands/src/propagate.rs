@@ -334,6 +334,15 @@ impl Propagator {
     }
 
     /// Looks at the stream (INFO, PSYNC) without disturbing it.
+    /// With a backlog (a primary that feeds or fed replicas): the stream's
+    /// offset and the database it is in, for a snapshot to record.
+    pub fn backlog_point(&self) -> Option<(u64, usize)> {
+        let s = self.stream.lock();
+        s.backlog
+            .as_ref()
+            .map(|_| (s.repl_offset(), s.last_db.unwrap_or(0)))
+    }
+
     pub fn inspect<R>(&self, f: impl FnOnce(&Stream) -> R) -> R {
         f(&self.stream.lock())
     }

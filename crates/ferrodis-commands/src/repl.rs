@@ -114,6 +114,15 @@ pub struct ReplState {
     pub sync_full: AtomicU64,
     pub sync_partial_ok: AtomicU64,
     pub sync_partial_err: AtomicU64,
+    /// On a replica: the database the primary's stream is in. It outlives
+    /// one link, because a stream continued with +CONTINUE does not repeat
+    /// its SELECT, and is saved in snapshots (repl-stream-db).
+    pub stream_db: AtomicUsize,
+    /// Held by a replica while it applies one command of the stream and
+    /// advances its offset, and by a snapshot while it records that
+    /// offset: the two always describe the same instant. Take it before
+    /// any shard (see `apply_guard`).
+    pub apply: Mutex<()>,
 }
 
 impl Default for ReplState {
@@ -134,6 +143,8 @@ impl Default for ReplState {
             sync_full: AtomicU64::new(0),
             sync_partial_ok: AtomicU64::new(0),
             sync_partial_err: AtomicU64::new(0),
+            stream_db: AtomicUsize::new(0),
+            apply: Mutex::new(()),
         }
     }
 }
@@ -243,6 +254,52 @@ impl ReplState {
             })
             .count()
     }
+}
+
+/// What a snapshot records of replication (as Redis 7.0): on a replica that
+/// has synced, its primary's ID, the offset applied and the stream's
+/// database; on a primary with a backlog, its own. A replica restarted
+/// from such a snapshot asks for a partial resync from there.
+pub fn save_info(srv: &ServerState) -> Option<(String, u64, usize)> {
+    let replid = srv.repl.ids.lock().replid.clone();
+    if srv.repl.is_replica() {
+        let off = srv.propagator.repl_offset.load(Ordering::Acquire);
+        (off > 0).then(|| (replid, off, srv.repl.stream_db.load(Ordering::Acquire)))
+    } else {
+        let (off, db) = srv.propagator.backlog_point()?;
+        Some((replid, off, db))
+    }
+}
+
+/// The `apply` lock for a snapshot about to record the offset. Not inside
+/// EXEC or a script (BGSAVE in MULTI): that thread already holds shards,
+/// and the applier, which holds `apply` while it waits for a shard, would
+/// deadlock with it; there the offset may be one command off.
+pub fn apply_guard(srv: &ServerState) -> Option<parking_lot::MutexGuard<'_, ()>> {
+    (!ferrodis_engine::hold::holding()).then(|| srv.repl.apply.lock())
+}
+
+/// A replica starting from a snapshot that recorded its primary's ID and
+/// offset takes them up again, so its first PSYNC can continue.
+pub fn restore_from_snapshot(srv: &ServerState, aux: &[(Vec<u8>, Vec<u8>)]) {
+    if srv.config.read().replicaof.is_none() {
+        return;
+    }
+    let field = |name: &str| {
+        aux.iter()
+            .find(|(k, _)| k == name.as_bytes())
+            .and_then(|(_, v)| std::str::from_utf8(v).ok())
+    };
+    let (Some(id), Some(off), Some(db)) = (
+        field("repl-id").filter(|id| id.len() == 40),
+        field("repl-offset").and_then(|o| o.parse::<u64>().ok()),
+        field("repl-stream-db").and_then(|d| d.parse::<usize>().ok()),
+    ) else {
+        return;
+    };
+    srv.repl.ids.lock().replid = id.to_string();
+    srv.propagator.reset_offset(off);
+    srv.repl.stream_db.store(db, Ordering::Release);
 }
 
 /// Whether a PSYNC for (`replid`, `offset`) can continue from the backlog:

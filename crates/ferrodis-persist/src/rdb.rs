@@ -300,6 +300,8 @@ pub struct Aux {
     pub used_mem: u64,
     pub repl_id: Option<String>,
     pub repl_offset: Option<i64>,
+    /// The database the replication stream is in at `repl_offset`.
+    pub repl_stream_db: usize,
     pub aof_base: bool,
 }
 
@@ -330,7 +332,7 @@ impl<W: Write> FileWriter<W> {
         w.aux(b"ctime", aux.ctime.to_string().as_bytes());
         w.aux(b"used-mem", aux.used_mem.to_string().as_bytes());
         if let (Some(id), Some(off)) = (&aux.repl_id, aux.repl_offset) {
-            w.aux(b"repl-stream-db", b"0");
+            w.aux(b"repl-stream-db", aux.repl_stream_db.to_string().as_bytes());
             w.aux(b"repl-id", id.as_bytes());
             w.aux(b"repl-offset", off.to_string().as_bytes());
         }

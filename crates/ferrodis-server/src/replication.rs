@@ -203,7 +203,7 @@ async fn send_snapshot(
             .map_err(io)?;
     }
     info.state.store(REPLICA_SEND_BULK, Ordering::Release);
-    let mut aux = ferrodis_commands::persistence::aux();
+    let mut aux = ferrodis_commands::persistence::aux(srv);
     aux.repl_id = Some(replid.to_string());
     aux.repl_offset = Some(offset as i64);
     let mut opts = ferrodis_commands::persistence::save_options(srv);
@@ -651,6 +651,7 @@ async fn apply_stream(
     client.internal = true;
     client.is_master = true;
     client.no_block = true;
+    client.db = srv.repl.stream_db.load(Ordering::Acquire);
     let result = apply_loop(srv, s, &mut buf, &mut client, epoch).await;
     ferrodis_commands::dispatch::client_closed(srv, &mut client);
     srv.clients.unregister(shared.id);
@@ -706,11 +707,16 @@ async fn apply_loop(
                             .load(Ordering::Acquire)
                             .to_string();
                         send(s, &[b"REPLCONF", b"ACK", off.as_bytes()]).await?;
-                    } else if !argv[0].eq_ignore_ascii_case(b"PING") {
-                        ferrodis_engine::shard::as_master(|| execute(srv, client, &argv));
-                        client.reply.clear();
+                        srv.propagator.feed_raw(bytes);
+                    } else {
+                        let _apply = srv.repl.apply.lock();
+                        if !argv[0].eq_ignore_ascii_case(b"PING") {
+                            ferrodis_engine::shard::as_master(|| execute(srv, client, &argv));
+                            client.reply.clear();
+                        }
+                        srv.propagator.feed_raw(bytes);
+                        srv.repl.stream_db.store(client.db, Ordering::Relaxed);
                     }
-                    srv.propagator.feed_raw(bytes);
                     argv.clear();
                 }
                 Ok(false) => break,
