@@ -180,6 +180,37 @@ fn killed_link_resumes_with_continue() {
     assert_same_data(&master, &replica, "after reconnects");
 }
 
+/// A gap larger than the backlog cannot be continued: the replica gets a
+/// full sync instead and ends up identical all the same.
+#[test]
+fn gap_beyond_the_backlog_falls_back_to_full_sync() {
+    let master = node(Flavor::Ferrodis, &["--repl-backlog-size", "16kb"]);
+    let replica = node(Flavor::Ferrodis, &[]);
+    let mut m = master.raw();
+    replicate(&replica, &master);
+    m.cmd(&["SET", "a", "1"]);
+    wait_in_sync(&master, &replica);
+    assert_eq!(m.cmd(&["CLIENT", "KILL", "TYPE", "replica"]).int(), 1);
+    // 64 KB of stream in one pipeline, before the replica is back.
+    let value = "v".repeat(1024);
+    let mut burst = Vec::new();
+    for i in 0..64 {
+        burst.extend_from_slice(
+            format!("*3\r\n$3\r\nSET\r\n$4\r\nb:{i:02}\r\n$1024\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    m.send(&burst);
+    for _ in 0..64 {
+        assert_eq!(m.read().text(), "OK");
+    }
+    wait_in_sync(&master, &replica);
+    assert_eq!(info_field(&mut m, "stats", "sync_full"), "2");
+    assert_eq!(info_field(&mut m, "stats", "sync_partial_ok"), "0");
+    // A real Redis replica may try its PSYNC more than once.
+    assert_ne!(info_field(&mut m, "stats", "sync_partial_err"), "0");
+    assert_same_data(&master, &replica, "after the full resync");
+}
+
 /// A stream continued with +CONTINUE does not repeat its SELECT: the
 /// replica must still be in the database the stream was in.
 #[test]
