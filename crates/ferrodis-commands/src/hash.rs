@@ -1,6 +1,7 @@
 //! Hash commands (Redis's "hash" group). The values and their encodings
 //! (listpack, hashtable) live in `ferrodis_engine::hash`.
 
+use bytes::Bytes;
 use ferrodis_engine::{Entry, HashLimits, HashValue, Shard, Value};
 use rand::Rng;
 
@@ -295,6 +296,14 @@ fn hincrbyfloat(ctx: &mut Ctx<'_>) -> CmdResult {
     }
     ctx.client.reply.bulk(&text);
     emit(ctx.srv, ctx.client, class::HASH, "hincrbyfloat", key);
+    crate::propagate::rewrite(ctx.srv, ctx.client, || {
+        vec![
+            Bytes::from_static(b"HSET"),
+            key.clone(),
+            field.clone(),
+            Bytes::copy_from_slice(&text),
+        ]
+    });
     Ok(())
 }
 

@@ -373,6 +373,21 @@ pub fn encode(out: &mut Vec<u8>, argv: &[Bytes]) {
     }
 }
 
+/// Makes a write propagate as `argv` instead of its own arguments (Redis's
+/// rewrite of a command into its deterministic effect: INCRBYFLOAT as SET,
+/// a blocking pop as the pop it did), when anything consumes the stream.
+pub fn rewrite(srv: &ServerState, client: &mut Client, argv: impl FnOnce() -> Vec<Bytes>) {
+    if srv.propagator.is_active() {
+        client.propagate = Some(vec![argv()]);
+    }
+}
+
+/// A count argument for a rewritten command.
+pub fn count_arg(n: usize) -> Bytes {
+    let mut buf = [0u8; ferrodis_protocol::num::INT_BUF_LEN];
+    Bytes::copy_from_slice(ferrodis_protocol::num::fmt_u64(n as u64, &mut buf))
+}
+
 /// Emits what a successful write command changed: its override if the
 /// handler set one, else its own arguments. Inside EXEC the commands are
 /// collected and emitted by EXEC as one MULTI … EXEC unit.

@@ -954,21 +954,32 @@ pub fn mpop_generic(
             Err(_) if skip_other => continue,
             Err(e) => return Err(e),
         };
-        match count {
+        let popped = match count {
             Some(c) => {
+                let n = c.min(z.len());
                 r.array(2);
                 r.bulk(k);
-                r.array(c.min(z.len()));
+                r.array(n);
                 pop_event(srv, client, k, max);
                 pop_into(&mut client.reply, z, max, c, true);
+                Some(n)
             }
             None => {
                 r.array(3);
                 r.bulk(k);
                 pop_event(srv, client, k, max);
                 pop_into(&mut client.reply, z, max, 1, false);
+                None
             }
-        }
+        };
+        // Propagated as the pop it did: ZPOPMIN key (BZPOPMIN), ZPOPMIN key n
+        // (ZMPOP, BZMPOP).
+        crate::propagate::rewrite(srv, client, || {
+            let name: &'static [u8] = if max { b"ZPOPMAX" } else { b"ZPOPMIN" };
+            let mut v = vec![bytes::Bytes::from_static(name), k.clone()];
+            v.extend(popped.map(crate::propagate::count_arg));
+            v
+        });
         if z.is_empty() {
             shard.remove(k);
             notify::emit(srv, client, class::GENERIC, "del", k);

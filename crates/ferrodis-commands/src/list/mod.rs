@@ -620,7 +620,19 @@ fn bmove_generic(ctx: &mut Ctx<'_>, from: End, to: End, timeout_arg: usize) -> C
     let argv = ctx.argv;
     let timeout = parse_timeout(&argv[timeout_arg])?;
     let other = OtherType::of(ctx);
-    if !move_generic(ctx, &argv[1], &argv[2], from, to, other)? {
+    if move_generic(ctx, &argv[1], &argv[2], from, to, other)? {
+        // Propagated as the non-blocking move (no timeout).
+        crate::propagate::rewrite(ctx.srv, ctx.client, || {
+            let name: &'static [u8] = if timeout_arg == 5 {
+                b"LMOVE"
+            } else {
+                b"RPOPLPUSH"
+            };
+            let mut v = vec![Bytes::from_static(name)];
+            v.extend_from_slice(&argv[1..timeout_arg]);
+            v
+        });
+    } else {
         if ctx.client.no_block {
             // Where blocking is not allowed Redis replies a null bulk, but
             // a timeout (or CLIENT UNBLOCK) gets a null array.
@@ -673,14 +685,28 @@ fn mpop_generic(
         let r = &mut ctx.client.reply;
         r.array(2);
         r.bulk(k);
-        match count {
-            None => reply_pops(ctx, l, end, 1),
+        let popped = match count {
+            None => {
+                reply_pops(ctx, l, end, 1);
+                None
+            }
             Some(c) => {
                 let n = c.min(l.len() as u64) as usize;
                 ctx.client.reply.array(n);
                 reply_pops(ctx, l, end, n);
+                Some(n)
             }
-        }
+        };
+        // Propagated as the pop it did: LPOP key (BLPOP), LPOP key n (LMPOP).
+        crate::propagate::rewrite(ctx.srv, ctx.client, || {
+            let name = Bytes::from_static(match end {
+                End::Head => b"LPOP",
+                End::Tail => b"RPOP",
+            });
+            let mut v = vec![name, k.clone()];
+            v.extend(popped.map(crate::propagate::count_arg));
+            v
+        });
         emit(ctx.srv, ctx.client, class::LIST, pop_event(end), k);
         if drop_if_empty(shard, k, now) {
             emit(ctx.srv, ctx.client, class::GENERIC, "del", k);

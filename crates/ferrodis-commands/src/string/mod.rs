@@ -18,6 +18,7 @@ pub mod f80;
 pub mod lcs;
 mod rows;
 
+use bytes::Bytes;
 use ferrodis_engine::{Entry, Shard, StrValue, Value};
 
 use crate::args::{eq_ic, parse_int, ArgCursor};
@@ -376,6 +377,9 @@ fn getdel(ctx: &mut Ctx<'_>) -> CmdResult {
             s.with_bytes(|b| ctx.client.reply.bulk(b));
             shard.remove(key);
             emit(ctx.srv, ctx.client, class::GENERIC, "del", key);
+            crate::propagate::rewrite(ctx.srv, ctx.client, || {
+                vec![Bytes::from_static(b"DEL"), key.clone()]
+            });
         }
     }
     Ok(())
@@ -580,6 +584,15 @@ fn incrbyfloat(ctx: &mut Ctx<'_>) -> CmdResult {
     }
     emit(ctx.srv, ctx.client, class::STRING, "incrbyfloat", key);
     ctx.client.reply.bulk(&text);
+    // Replayed as the value it produced: float formatting may differ.
+    crate::propagate::rewrite(ctx.srv, ctx.client, || {
+        vec![
+            Bytes::from_static(b"SET"),
+            key.clone(),
+            Bytes::copy_from_slice(&text),
+            Bytes::from_static(b"KEEPTTL"),
+        ]
+    });
     Ok(())
 }
 
