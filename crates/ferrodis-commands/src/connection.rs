@@ -134,6 +134,7 @@ fn quit(ctx: &mut Ctx<'_>) -> CmdResult {
 fn reset(ctx: &mut Ctx<'_>) -> CmdResult {
     crate::multi::discard_transaction(ctx.srv, ctx.client);
     crate::pubsub::unsubscribe_all(ctx.srv, ctx.client);
+    crate::monitor::stop(ctx.client);
     ctx.client.select(0);
     ctx.client.set_resp(2);
     *ctx.client.shared.name.lock() = None;

@@ -354,6 +354,11 @@ pub struct Client {
     pub repl_ip: Option<String>,
     pub repl_capa_eof: bool,
     pub repl_capa_psync2: bool,
+    /// In MONITOR mode (monitor.rs).
+    pub monitor: bool,
+    /// A blocked command run again on wake-up: it was shown to monitors
+    /// when it first ran.
+    pub reprocessing: bool,
 }
 
 impl Client {
@@ -383,6 +388,8 @@ impl Client {
             repl_ip: None,
             repl_capa_eof: false,
             repl_capa_psync2: false,
+            monitor: false,
+            reprocessing: false,
         }
     }
 

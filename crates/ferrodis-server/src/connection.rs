@@ -585,7 +585,9 @@ async fn wait_blocked(
                 }
                 // A key may be ready: run the command again. It was counted
                 // once when it first ran.
+                client.reprocessing = true;
                 execute(srv, client, argv);
+                client.reprocessing = false;
                 client.pending_commands = client.pending_commands.saturating_sub(1);
                 match client.block.take() {
                     Some(again) => req.keys = again.keys,
