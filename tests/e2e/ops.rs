@@ -1,0 +1,391 @@
+//! Operator tooling: INFO commandstats/errorstats/latencystats, SLOWLOG,
+//! MONITOR, LATENCY, DEBUG — differential against redis-server 7.0 where
+//! the shape is what matters (values such as durations and timestamps are
+//! normalized).
+
+use std::collections::BTreeMap;
+
+use crate::common::{Diff, RawConn, Resp, Server};
+
+/// INFO text as (section title, field → value) in order.
+fn info_sections(text: &str) -> Vec<(String, BTreeMap<String, String>)> {
+    let mut out: Vec<(String, BTreeMap<String, String>)> = Vec::new();
+    for line in text.lines() {
+        if let Some(t) = line.strip_prefix("# ") {
+            out.push((t.to_string(), BTreeMap::new()));
+        } else if let Some((k, v)) = line.split_once(':') {
+            if let Some(last) = out.last_mut() {
+                last.1.insert(k.to_string(), v.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn info(c: &mut RawConn, args: &[&str]) -> String {
+    let mut argv = vec!["INFO"];
+    argv.extend_from_slice(args);
+    c.cmd(&argv).text()
+}
+
+fn titles(text: &str) -> Vec<String> {
+    info_sections(text).into_iter().map(|(t, _)| t).collect()
+}
+
+/// The value's shape: each `k=v` pair with v reduced to its type.
+fn shape(v: &str) -> String {
+    v.split(',')
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) if v.parse::<i64>().is_ok() => format!("{k}=int"),
+            Some((k, v)) if v.parse::<f64>().is_ok() => format!("{k}=float"),
+            Some((k, v)) => format!("{k}={v}"),
+            None => kv.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[test]
+fn info_section_selection_matches_redis() {
+    let d = Diff::new();
+    let (mut f, mut r) = (d.fer.raw(), d.reference.raw());
+    for args in [
+        &[][..],
+        &["default"],
+        &["all"],
+        &["everything"],
+        &["commandstats"],
+        &["default", "commandstats"],
+        &["latencystats", "server"],
+        &["ERRORSTATS"],
+        &["nosuchsection"],
+    ] {
+        assert_eq!(
+            titles(&info(&mut f, args)),
+            titles(&info(&mut r, args)),
+            "INFO {args:?}"
+        );
+    }
+}
+
+/// Runs the same commands on a connection and returns INFO's
+/// commandstats, errorstats and latencystats with values reduced to shapes
+/// (commands whose counts depend on the harness dropped).
+fn stats_after(c: &mut RawConn) -> Vec<String> {
+    c.cmd(&["CONFIG", "RESETSTAT"]);
+    c.cmd(&["SET", "a", "1"]);
+    c.cmd(&["GET", "a"]);
+    c.cmd(&["GET"]); // rejected: arity
+    c.cmd(&["LPUSH", "a", "x"]); // failed: WRONGTYPE
+    c.cmd(&["NOSUCHCOMMAND"]); // no command: an error only
+    c.cmd(&["CLIENT", "ID"]);
+    c.cmd(&["MULTI"]);
+    c.cmd(&["INCR", "a"]);
+    c.cmd(&["EXEC"]);
+    let text = info(c, &["commandstats", "errorstats", "latencystats"]);
+    let mut out = Vec::new();
+    for (title, fields) in info_sections(&text) {
+        out.push(format!("# {title}"));
+        for (k, v) in fields {
+            if k.contains("config") || k.contains("info") || k.contains("command|") {
+                continue;
+            }
+            let v = if title == "Commandstats" {
+                // calls, rejected and failed are exact; durations vary.
+                v.split(',')
+                    .map(|kv| match kv.split_once('=') {
+                        Some((k2, _)) if k2 == "usec" || k2 == "usec_per_call" => {
+                            format!("{k2}=*")
+                        }
+                        _ => kv.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(",")
+            } else if title == "Latencystats" {
+                shape(&v)
+            } else {
+                v
+            };
+            out.push(format!("{k}:{v}"));
+        }
+    }
+    out
+}
+
+#[test]
+fn commandstats_errorstats_latencystats_match_redis() {
+    let d = Diff::new();
+    let (mut f, mut r) = (d.fer.raw(), d.reference.raw());
+    let got = stats_after(&mut f);
+    let want = stats_after(&mut r);
+    assert_eq!(got, want);
+    // total_error_replies counts the errors too.
+    for c in [&mut f, &mut r] {
+        let stats = info(c, &["stats"]);
+        assert!(stats.contains("total_error_replies:3\r\n"), "{stats}");
+    }
+    // CONFIG RESETSTAT zeroes everything.
+    f.cmd(&["CONFIG", "RESETSTAT"]);
+    let text = info(&mut f, &["commandstats", "errorstats"]);
+    let fields: Vec<_> = info_sections(&text)
+        .into_iter()
+        .flat_map(|(_, f)| f.into_keys())
+        .collect();
+    assert_eq!(fields, vec!["cmdstat_config|resetstat".to_string()]);
+}
+
+#[test]
+fn latency_tracking_config_matches_redis() {
+    let mut d = Diff::new();
+    d.cmd(&["CONFIG", "GET", "latency-tracking*"]);
+    d.cmd(&[
+        "CONFIG",
+        "SET",
+        "latency-tracking-info-percentiles",
+        "50 101",
+    ]);
+    d.cmd(&["CONFIG", "SET", "latency-tracking-info-percentiles", "abc"]);
+    d.cmd(&[
+        "CONFIG",
+        "SET",
+        "latency-tracking-info-percentiles",
+        "50.5 99.123456 100",
+    ]);
+    d.cmd(&["CONFIG", "GET", "latency-tracking-info-percentiles"]);
+    d.cmd(&["CONFIG", "SET", "latency-tracking-info-percentiles", ""]);
+    d.cmd(&["CONFIG", "GET", "latency-tracking-info-percentiles"]);
+    d.cmd(&["CONFIG", "SET", "latency-tracking", "maybe"]);
+    d.cmd(&["CONFIG", "GET", "slowlog-*"]);
+    d.cmd(&["CONFIG", "SET", "slowlog-log-slower-than", "-2"]);
+    d.cmd(&["CONFIG", "SET", "slowlog-max-len", "-1"]);
+    d.cmd(&["CONFIG", "GET", "latency-monitor-threshold"]);
+    d.cmd(&["CONFIG", "GET", "enable-debug-command"]);
+    d.cmd(&["CONFIG", "SET", "enable-debug-command", "yes"]);
+    d.finish();
+    // Custom percentiles show in latencystats with their own labels; with
+    // tracking off, nothing new is recorded.
+    let mut f = d.fer.raw();
+    f.cmd(&[
+        "CONFIG",
+        "SET",
+        "latency-tracking-info-percentiles",
+        "50.5 100",
+    ]);
+    f.cmd(&["SET", "k", "v"]);
+    let text = info(&mut f, &["latencystats"]);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("latency_percentiles_usec_set:"))
+        .expect(&text)
+        .to_string();
+    assert_eq!(
+        shape(line.split_once(':').unwrap().1),
+        "p50.5=float,p100=float"
+    );
+    f.cmd(&["CONFIG", "RESETSTAT"]);
+    f.cmd(&["CONFIG", "SET", "latency-tracking", "no"]);
+    f.cmd(&["SET", "k", "v"]);
+    let text = info(&mut f, &["latencystats"]);
+    assert!(!text.contains("usec_set:"), "{text}");
+}
+
+/// SLOWLOG GET entries with id, timestamp and duration zeroed and the
+/// client address replaced.
+fn norm_slowlog(r: &mut Resp) {
+    if let Resp::Array(Some(entries)) = r {
+        for e in entries {
+            if let Resp::Array(Some(f)) = e {
+                for v in f.iter_mut().take(3) {
+                    *v = Resp::Int(0);
+                }
+                if let Some(addr) = f.get_mut(4) {
+                    *addr = Resp::bulk("ADDR");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn slowlog_matches_redis() {
+    let mut d = Diff::new();
+    d.normalize(|argv, _, r| {
+        if argv.len() >= 2
+            && argv[0].eq_ignore_ascii_case(b"SLOWLOG")
+            && argv[1].eq_ignore_ascii_case(b"GET")
+        {
+            norm_slowlog(r);
+        }
+    });
+    d.cmd(&["SLOWLOG", "RESET"]);
+    d.cmd(&["SLOWLOG", "LEN"]);
+    d.cmd(&["CONFIG", "SET", "slowlog-log-slower-than", "0"]);
+    d.cmd(&["CLIENT", "SETNAME", "ops"]);
+    let long = "x".repeat(200);
+    d.cmd(&["SET", &long, "v"]);
+    let mut many = vec!["RPUSH".to_string(), "list".to_string()];
+    many.extend((0..40).map(|i| i.to_string()));
+    d.cmd(&many);
+    d.cmd(&["AUTH", "nosuchuser", "pw"]);
+    d.cmd(&["HELLO", "2", "AUTH", "default", "wrong"]);
+    d.cmd(&["SLOWLOG", "GET", "4"]);
+    d.cmd(&["SLOWLOG", "LEN"]);
+    d.cmd(&["SLOWLOG", "GET", "-2"]);
+    d.cmd(&["SLOWLOG", "GET", "abc"]);
+    d.cmd(&["SLOWLOG", "GET", "1", "2"]);
+    d.cmd(&["SLOWLOG", "LEN", "x"]);
+    d.cmd(&["SLOWLOG", "NOSUCH"]);
+    d.cmd(&["SLOWLOG"]);
+    d.cmd(&["CONFIG", "SET", "slowlog-max-len", "2"]);
+    d.cmd(&["SLOWLOG", "LEN"]);
+    d.cmd(&["CONFIG", "SET", "slowlog-log-slower-than", "-1"]);
+    d.cmd(&["SLOWLOG", "RESET"]);
+    d.cmd(&["SET", "a", "b"]);
+    d.cmd(&["SLOWLOG", "LEN"]);
+    d.cmd(&["SLOWLOG", "GET", "0"]);
+    d.finish();
+}
+
+/// Monitor lines with the timestamp and the client's port hidden.
+fn norm_monitor_line(line: &str) -> String {
+    let Some((_, rest)) = line.split_once(' ') else {
+        return line.to_string();
+    };
+    let Some((who, args)) = rest.split_once("] ") else {
+        return line.to_string();
+    };
+    let who = match who.split_once(' ') {
+        Some((db, addr)) if addr.starts_with("127.0.0.1:") => format!("{db} 127.0.0.1:*"),
+        _ => who.to_string(),
+    };
+    format!("+T {who}] {args}")
+}
+
+/// Runs a script while a monitor watches and returns the monitor's lines
+/// up to the final `ECHO end` (normalized).
+fn monitored(server: &Server) -> Vec<String> {
+    let mut mon = server.raw();
+    assert_eq!(mon.cmd(&["MONITOR"]).text(), "OK");
+    let mut c = server.raw();
+    c.cmd(&["SET", "a b", "x\"y\n\u{1}\u{e9}\\"]);
+    c.cmd(&["GET"]); // refused by the arity gate: not shown
+    c.cmd(&["NOSUCH"]);
+    c.cmd(&["MULTI"]);
+    c.cmd(&["SET", "k", "v"]);
+    c.cmd(&["EXEC"]);
+    c.cmd(&["EVAL", "return redis.call('set','x','y')", "0"]);
+    c.cmd(&["AUTH", "user", "pw"]);
+    c.cmd(&["HELLO", "2", "AUTH", "user", "pw"]);
+    c.cmd(&["CONFIG", "GET", "port"]); // admin: not shown
+    c.cmd(&["SELECT", "3"]);
+    c.cmd(&["LPUSH", "l", "\t\r"]);
+    c.cmd(&["ECHO", "end"]);
+    let mut lines = Vec::new();
+    while !lines.last().is_some_and(|l: &String| l.contains("\"end\"")) {
+        let r = mon.read();
+        lines.push(norm_monitor_line(&r.text()));
+    }
+    // The monitor itself may not touch keys; PING is fine (and shown).
+    assert_eq!(
+        mon.cmd(&["GET", "a"]).text_or_error(),
+        "ERR Replica can't interact with the keyspace"
+    );
+    assert_eq!(mon.cmd(&["PING"]).text(), "PONG");
+    lines.push(norm_monitor_line(&mon.read().text()));
+    // A second MONITOR is ignored without a reply; RESET leaves the mode.
+    mon.send(b"MONITOR\r\nRESET\r\nPING\r\n");
+    assert_eq!(mon.read().text(), "RESET");
+    assert_eq!(mon.read().text(), "PONG");
+    // MONITOR inside MULTI fails at EXEC.
+    c.cmd(&["MULTI"]);
+    c.cmd(&["MONITOR"]);
+    lines.push(format!("{:?}", c.cmd(&["EXEC"])));
+    lines
+}
+
+#[test]
+fn monitor_matches_redis() {
+    let d = Diff::new();
+    let got = monitored(&d.fer);
+    let want = monitored(&d.reference);
+    assert_eq!(got, want);
+    assert!(got.iter().any(|l| l.contains("[0 lua] \"set\"")), "{got:?}");
+}
+
+#[test]
+fn latency_monitor_and_histogram() {
+    let mut d = Diff::new();
+    // Shapes only: times, durations and counts vary.
+    d.normalize(|argv, side, r| {
+        if argv.len() >= 2 && argv[0].eq_ignore_ascii_case(b"LATENCY") {
+            crate::common::norm::any_int(argv, side, r);
+            if argv[1].eq_ignore_ascii_case(b"HISTOGRAM") {
+                // One step per bucket: keep just the first of each.
+                r.walk_mut(&mut |v| {
+                    if let Resp::Map(pairs) = v {
+                        if pairs.iter().all(|(k, _)| matches!(k, Resp::Int(_))) {
+                            pairs.truncate(1);
+                        }
+                    }
+                    if let Resp::Array(Some(items)) = v {
+                        if items.len() > 2 && items.iter().all(|i| matches!(i, Resp::Int(_))) {
+                            items.truncate(2);
+                        }
+                    }
+                });
+            }
+        }
+    });
+    d.cmd(&["LATENCY", "LATEST"]);
+    d.cmd(&["LATENCY", "HISTORY", "command"]);
+    d.cmd(&["LATENCY", "HISTORY"]);
+    d.cmd(&["LATENCY", "GRAPH", "command"]);
+    d.cmd(&["LATENCY", "RESET"]);
+    d.cmd(&["LATENCY", "RESET", "command", "nosuch"]);
+    d.cmd(&["LATENCY", "NOSUCH"]);
+    d.cmd(&["CONFIG", "RESETSTAT"]);
+    d.cmd(&["SET", "a", "1"]);
+    d.cmd(&["LATENCY", "HISTOGRAM", "set"]);
+    d.cmd(&["LATENCY", "HISTOGRAM", "nosuch"]);
+    d.cmd(&["LATENCY", "HISTOGRAM", "set", "get"]);
+    d.finish();
+    // RESP3: a map of maps.
+    let mut c = d.fer.raw();
+    c.cmd(&["HELLO", "3"]);
+    let h = c.cmd(&["LATENCY", "HISTOGRAM", "set"]);
+    let Resp::Map(top) = &h else { panic!("{h:?}") };
+    assert_eq!(top.len(), 1);
+    let Resp::Map(inner) = &top[0].1 else {
+        panic!("{h:?}")
+    };
+    assert_eq!(inner[0].0.text(), "calls");
+    assert!(inner[0].1.int() >= 1);
+    assert_eq!(inner[1].0.text(), "histogram_usec");
+    assert!(matches!(inner[1].1, Resp::Map(_)));
+}
+
+#[test]
+fn latency_monitor_records_slow_commands() {
+    let server = Server::start();
+    let mut c = server.raw();
+    c.cmd(&["CONFIG", "SET", "latency-monitor-threshold", "1"]);
+    // A script that spins for a few milliseconds: a "command" event.
+    c.cmd(&[
+        "EVAL",
+        "local t = redis.call('TIME'); local s = t[1]*1000000+t[2]; repeat t = redis.call('TIME') until t[1]*1000000+t[2] - s > 20000",
+        "0",
+    ]);
+    let latest = c.cmd(&["LATENCY", "LATEST"]);
+    let rows = latest.items();
+    assert_eq!(rows.len(), 1, "{latest:?}");
+    let row = rows[0].items();
+    assert_eq!(row[0].text(), "command");
+    assert!(row[2].int() >= 20, "{latest:?}");
+    assert_eq!(c.cmd(&["LATENCY", "HISTORY", "command"]).items().len(), 1);
+    let graph = c.cmd(&["LATENCY", "GRAPH", "command"]).text();
+    assert!(graph.starts_with("command - high "), "{graph}");
+    let doctor = c.cmd(&["LATENCY", "DOCTOR"]).text();
+    assert!(doctor.contains("command"), "{doctor}");
+    assert_eq!(c.cmd(&["LATENCY", "RESET"]).int(), 1);
+    assert_eq!(c.cmd(&["LATENCY", "LATEST"]).items().len(), 0);
+}
