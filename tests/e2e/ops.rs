@@ -389,3 +389,126 @@ fn latency_monitor_records_slow_commands() {
     assert_eq!(c.cmd(&["LATENCY", "RESET"]).int(), 1);
     assert_eq!(c.cmd(&["LATENCY", "LATEST"]).items().len(), 0);
 }
+
+#[test]
+fn debug_is_refused_by_default_like_redis() {
+    let mut d = Diff::new();
+    d.cmd(&["DEBUG", "SLEEP", "0"]);
+    d.cmd(&["DEBUG", "HELP"]);
+    d.cmd(&["DEBUG", "JMAP"]);
+    d.cmd(&["DEBUG"]);
+    d.cmd(&["CONFIG", "SET", "enable-debug-command", "yes"]);
+    d.finish();
+    // The refusals (and the arity error) are rejected calls.
+    for server in [&d.fer, &d.reference] {
+        let text = info(&mut server.raw(), &["commandstats"]);
+        assert!(
+            text.contains(
+                "cmdstat_debug:calls=0,usec=0,usec_per_call=0.00,rejected_calls=4,failed_calls=0"
+            ),
+            "{text}"
+        );
+    }
+}
+
+/// DEBUG OBJECT's line with the address, LRU clock and idle time hidden.
+fn norm_debug_object(text: &str) -> String {
+    text.split(' ')
+        .map(|f| match f.split_once(':') {
+            Some((k @ ("at" | "lru" | "lru_seconds_idle" | "ql_uncompressed_size"), _)) => {
+                format!("{k}:*")
+            }
+            _ => f.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn debug_subcommands_match_redis() {
+    let mut d = Diff::with_args(&["--enable-debug-command", "yes"]);
+    d.normalize(|argv, _, r| {
+        if argv.len() >= 2 && argv[1].eq_ignore_ascii_case(b"OBJECT") {
+            if let Resp::Simple(s) = r {
+                *s = norm_debug_object(&String::from_utf8_lossy(s)).into_bytes();
+            }
+        }
+    });
+    d.cmd(&["RPUSH", "l", "a", "b", "c"]);
+    d.cmd(&["SET", "s", "hello"]);
+    d.cmd(&["SET", "n", "12345"]);
+    d.cmd(&["SET", "small", "7"]);
+    // Not compressible, so that the RDB length does not depend on the
+    // LZF implementation.
+    let mut seed = 12345u32;
+    let big: String = (0..100)
+        .map(|_| {
+            seed = seed.wrapping_mul(1103515245).wrapping_add(12345);
+            char::from(b'!' + ((seed >> 16) % 90) as u8)
+        })
+        .collect();
+    d.cmd(&["SET", "big", &big]);
+    d.cmd(&["HSET", "h", "f", "v"]);
+    d.cmd(&["SADD", "st", "1", "2"]);
+    d.cmd(&["ZADD", "z", "1", "a"]);
+    for k in ["l", "s", "n", "small", "big", "h", "st", "z", "nokey"] {
+        d.cmd(&["DEBUG", "OBJECT", k]);
+    }
+    d.cmd(&["DEBUG", "OBJECT"]);
+    d.cmd(&["DEBUG", "OBJECT", "l", "x"]);
+    d.cmd(&["DEBUG", "SLEEP"]);
+    d.cmd(&["DEBUG", "SLEEP", "0"]);
+    d.cmd(&["DEBUG", "SLEEP", "abc"]);
+    d.cmd(&["DEBUG", "SLEEP", "1", "2"]);
+    d.cmd(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"]);
+    d.cmd(&["DEBUG", "SET-ACTIVE-EXPIRE", "1"]);
+    d.cmd(&["DEBUG", "SET-ACTIVE-EXPIRE"]);
+    d.cmd(&["DEBUG", "QUICKLIST-PACKED-THRESHOLD", "100"]);
+    d.cmd(&["DEBUG", "QUICKLIST-PACKED-THRESHOLD", "abc"]);
+    d.cmd(&["DEBUG", "JMAP"]);
+    d.cmd(&["DEBUG", "NOSUCH", "x"]);
+    d.cmd(&["DEBUG", "RELOAD", "bad"]);
+    d.cmd(&["DBSIZE"]);
+    d.cmd(&["DEBUG", "RELOAD"]);
+    d.cmd(&["DBSIZE"]);
+    d.cmd(&["LRANGE", "l", "0", "-1"]);
+    d.cmd(&["DEBUG", "RELOAD", "NOSAVE"]);
+    d.cmd(&["DBSIZE"]);
+    d.cmd(&["DEBUG", "OBJECT", "l"]);
+    d.finish();
+}
+
+#[test]
+fn debug_change_repl_id_and_active_expire() {
+    let server = Server::start_with(&["--enable-debug-command", "yes"]);
+    let mut c = server.raw();
+    let id = |c: &mut RawConn| {
+        info(c, &["replication"])
+            .lines()
+            .find_map(|l| l.strip_prefix("master_replid:").map(str::to_string))
+            .unwrap()
+    };
+    let before = id(&mut c);
+    assert_eq!(c.cmd(&["DEBUG", "CHANGE-REPL-ID"]).text(), "OK");
+    assert_ne!(id(&mut c), before);
+    // With active expiry off, an expired key stays in memory until read.
+    c.cmd(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"]);
+    c.cmd(&["SET", "k", "v", "PX", "1"]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(c.cmd(&["DBSIZE"]).int(), 1);
+    c.cmd(&["DEBUG", "SET-ACTIVE-EXPIRE", "1"]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while c.cmd(&["DBSIZE"]).int() != 0 {
+        assert!(std::time::Instant::now() < deadline, "never expired");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // DEBUG SLEEP shows in the latency monitor and the slow log.
+    c.cmd(&["CONFIG", "SET", "latency-monitor-threshold", "10"]);
+    c.cmd(&["DEBUG", "SLEEP", "0.05"]);
+    let latest = c.cmd(&["LATENCY", "LATEST"]);
+    assert_eq!(latest.items()[0].items()[0].text(), "command", "{latest:?}");
+    let slow = c.cmd(&["SLOWLOG", "GET", "1"]);
+    let entry = slow.items()[0].items();
+    assert!(entry[2].int() >= 50_000, "{slow:?}");
+    assert_eq!(entry[3].items()[0].text(), "DEBUG");
+}

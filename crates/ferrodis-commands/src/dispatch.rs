@@ -51,6 +51,8 @@ fn gates(
     if client.internal {
         return Ok(());
     }
+    // enable-debug-command, right after arity as in Redis.
+    crate::debug::gate(srv, client, e)?;
     if !client.authenticated && spec.flags & NO_AUTH == 0 && srv.acl.auth_required() {
         return Err(CommandError::NoAuth);
     }

@@ -342,6 +342,12 @@ pub enum CommandError {
     ReplicaKeyspace,
     #[error("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")]
     DebugNotAllowed,
+    #[error("ERR argument must be a memory value bigger than 1 and smaller than 4gb")]
+    PackedThreshold,
+    #[error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.")]
+    DebugReloadOption,
+    #[error("ERR Error trying to load the RDB dump, check server logs.")]
+    DebugReloadLoad,
     // --- end operator tooling ---
 }
 

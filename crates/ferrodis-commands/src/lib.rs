@@ -16,7 +16,7 @@
 //!   [`keyspace`] (Redis's "generic"), [`hash`], [`set`],
 //!   [`memory`], [`list`] (with the blocking pops), [`sort`], [`zset`],
 //!   [`multi`] (MULTI/EXEC/WATCH), [`script`] (EVAL and SCRIPT: Lua),
-//!   operator tooling: [`slowlog`], [`monitor`], [`latency`].
+//!   operator tooling: [`slowlog`], [`monitor`], [`latency`], [`debug`].
 //! - [`stats`]: per-thread command statistics, latency histograms and
 //!   error counts (INFO commandstats/latencystats/errorstats).
 
@@ -28,6 +28,7 @@ pub mod blocking;
 pub mod command;
 pub mod connection;
 pub mod context;
+pub mod debug;
 pub mod dispatch;
 pub mod error;
 pub mod hash;

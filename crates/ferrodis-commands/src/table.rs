@@ -153,6 +153,7 @@ pub fn table() -> &'static Table {
             crate::slowlog::COMMANDS,
             crate::monitor::COMMANDS,
             crate::latency::COMMANDS,
+            crate::debug::COMMANDS,
         ])
     })
 }

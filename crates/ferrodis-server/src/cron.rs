@@ -30,7 +30,9 @@ pub fn spawn(srv: Arc<ServerState>) {
                 srv.keyspace.refresh_eviction_view();
                 srv.keyspace
                     .perform_evictions(ferrodis_engine::alloc::used_memory);
-                srv.keyspace.active_expire(hz, effort, deadline);
+                if ferrodis_commands::debug::active_expire_enabled() {
+                    srv.keyspace.active_expire(hz, effort, deadline);
+                }
             }
             ferrodis_commands::repl::cron(&srv, &mut last_ping_ms);
             ferrodis_commands::persistence::cron(&srv);
