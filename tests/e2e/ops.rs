@@ -512,3 +512,235 @@ fn debug_change_repl_id_and_active_expire() {
     assert!(entry[2].int() >= 50_000, "{slow:?}");
     assert_eq!(entry[3].items()[0].text(), "DEBUG");
 }
+
+// --- redis-cli tool modes ----------------------------------------------
+
+/// Runs redis-cli (line-buffered, so that output survives the kill) for
+/// `secs` seconds, then stops it; returns what it printed.
+fn cli_for(port: u16, args: &[&str], secs: f64) -> String {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("stdbuf")
+        .args([
+            "-oL",
+            "redis-cli",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+        ])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("stdbuf redis-cli");
+    std::thread::sleep(std::time::Duration::from_secs_f64(secs));
+    let _ = child.kill();
+    let out = child.wait_with_output().expect("redis-cli output");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn cli_ok(port: u16, args: &[&str]) -> String {
+    crate::common::tools::redis_cli_ok(port, args)
+}
+
+/// The same small dataset on a server: strings, lists, hashes, sets, zsets.
+fn fill(port: u16) {
+    let mut c = RawConn::connect(port);
+    for i in 0..30 {
+        c.cmd(&["SET", &format!("key:{i}"), &"v".repeat(i + 1)]);
+        c.cmd(&["RPUSH", &format!("list:{i}"), "a", "b", "c"]);
+        c.cmd(&["HSET", &format!("h:{i}"), "f", "v"]);
+        c.cmd(&["SADD", &format!("s:{i}"), "m1", "m2"]);
+        c.cmd(&["ZADD", &format!("z:{i}"), "1", "a"]);
+    }
+    for _ in 0..20 {
+        c.cmd(&["GET", "key:7"]);
+    }
+}
+
+/// The summary lines of --bigkeys/--memkeys ("N strings with ..."), with
+/// the sizes replaced when `sizes` is false.
+fn summary(text: &str, sizes: bool) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.contains(" with ") && l.contains("% of keys"))
+        .map(|l| {
+            if sizes {
+                l.to_string()
+            } else {
+                let words: Vec<&str> = l.split(' ').collect();
+                format!("{} {} with N", words[0], words[1])
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn redis_cli_bigkeys_memkeys_scan_match_redis() {
+    let d = Diff::new();
+    let (f, r) = (d.fer.port(), d.reference.port());
+    fill(f);
+    fill(r);
+    let (bf, br) = (cli_ok(f, &["--bigkeys"]), cli_ok(r, &["--bigkeys"]));
+    assert_eq!(summary(&bf, true), summary(&br, true), "{bf}\n---\n{br}");
+    assert_eq!(summary(&bf, true).len(), 6, "{bf}");
+    assert!(
+        bf.contains("Biggest string found '\"key:29\"' has 30 bytes"),
+        "{bf}"
+    );
+    // Memory figures are our own accounting: compare the shape.
+    let (mf, mr) = (cli_ok(f, &["--memkeys"]), cli_ok(r, &["--memkeys"]));
+    assert_eq!(summary(&mf, false), summary(&mr, false), "{mf}\n---\n{mr}");
+    let scan = |p| {
+        let mut v: Vec<String> = cli_ok(p, &["--scan", "--pattern", "key:1*"])
+            .lines()
+            .map(str::to_string)
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(scan(f), scan(r));
+    assert_eq!(scan(f).len(), 11);
+}
+
+#[test]
+fn redis_cli_hotkeys_needs_lfu() {
+    let d = Diff::new();
+    let (f, r) = (d.fer.port(), d.reference.port());
+    fill(f);
+    fill(r);
+    // Without an LFU policy both refuse the same way.
+    let out = |p| {
+        let o = crate::common::redis_cli(p, &["--hotkeys"]);
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+    };
+    let (of, or) = (out(f), out(r));
+    assert!(of.contains("LFU"), "{of}");
+    assert_eq!(
+        of.lines().filter(|l| l.contains("LFU")).collect::<Vec<_>>(),
+        or.lines().filter(|l| l.contains("LFU")).collect::<Vec<_>>()
+    );
+    for p in [f, r] {
+        RawConn::connect(p).cmd(&["CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"]);
+        fill(p);
+    }
+    let hf = cli_ok(f, &["--hotkeys"]);
+    assert!(hf.contains("keyname: \"key:7\""), "{hf}");
+    let first = |t: &str| {
+        t.lines()
+            .find(|l| l.starts_with("hot key found"))
+            .map(|l| l.split("keyname: ").nth(1).unwrap_or("").to_string())
+    };
+    assert_eq!(first(&hf), first(&cli_ok(r, &["--hotkeys"])));
+}
+
+#[test]
+fn redis_cli_stat_latency_repeat() {
+    let server = Server::start();
+    let p = server.port();
+    fill(p);
+    let stat = cli_for(p, &["--stat", "-i", "0.2"], 1.2);
+    let lines: Vec<&str> = stat.lines().collect();
+    assert!(lines.len() >= 4, "{stat}");
+    assert!(
+        lines[0].contains("data") && lines[1].starts_with("keys"),
+        "{stat}"
+    );
+    // keys, mem, clients, blocked, requests (+delta), connections
+    let row: Vec<&str> = lines[2].split_whitespace().collect();
+    assert_eq!(row[0], "150", "{stat}");
+    assert!(row[1].ends_with('K') || row[1].ends_with('M'), "{stat}");
+    // --latency --raw: one sample line after the interval, exit 0.
+    let lat = cli_ok(p, &["--latency", "--raw", "-i", "0.3"]);
+    let nums: Vec<f64> = lat.split_whitespace().map(|w| w.parse().unwrap()).collect();
+    assert_eq!(nums.len(), 4, "{lat}");
+    assert!(nums[3] >= 1.0, "{lat}");
+    let hist = cli_for(p, &["--latency-history", "-i", "0.3"], 1.5);
+    assert!(hist.contains("seconds range"), "{hist}");
+    // -r N -i S: repeat a command.
+    let rep = cli_ok(p, &["-r", "3", "-i", "0.05", "INCR", "counter"]);
+    assert_eq!(rep.lines().collect::<Vec<_>>(), ["1", "2", "3"]);
+}
+
+#[test]
+fn redis_cli_pipe_mass_insertion() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let server = Server::start();
+    let mut body = Vec::with_capacity(40 << 20);
+    for i in 0..1_000_000u32 {
+        let (k, v) = (format!("pk:{i}"), i.to_string());
+        write!(
+            body,
+            "*3\r\n$3\r\nSET\r\n${}\r\n{k}\r\n${}\r\n{v}\r\n",
+            k.len(),
+            v.len()
+        )
+        .unwrap();
+    }
+    let mut child = Command::new("redis-cli")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &server.port().to_string(),
+            "--pipe",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("redis-cli --pipe");
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(&body));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("errors: 0, replies: 1000000"), "{text}");
+    assert_eq!(server.raw().cmd(&["DBSIZE"]).int(), 1_000_000);
+}
+
+#[test]
+fn redis_cli_rdb_snapshot() {
+    let server = Server::start();
+    fill(server.port());
+    let path = server.dir().join("cli-dump.rdb");
+    let o = crate::common::redis_cli(server.port(), &["--rdb", path.to_str().unwrap()]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("Transfer finished with success"), "{out}");
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.starts_with(b"REDIS0010"), "{:?}", &bytes[..9]);
+    // The file loads: a fresh server started on it has the same keys.
+    let copy = Server::start_with(&[
+        "--dir",
+        server.dir().to_str().unwrap(),
+        "--dbfilename",
+        "cli-dump.rdb",
+    ]);
+    assert_eq!(copy.raw().cmd(&["DBSIZE"]).int(), 150);
+}
+
+#[test]
+fn blocked_commands_count_once_like_redis() {
+    let d = Diff::new();
+    let stat = |server: &Server| {
+        let mut c = server.raw();
+        c.cmd(&["BLPOP", "nolist", "0.1"]); // times out
+        let mut other = server.raw();
+        c.send(&crate::common::encode_request(&["BLPOP", "l", "0"]));
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        other.cmd(&["RPUSH", "l", "x"]); // serves it
+        c.read();
+        let text = info(&mut c, &["commandstats"]);
+        text.lines()
+            .filter(|l| l.starts_with("cmdstat_blpop") || l.starts_with("cmdstat_rpush"))
+            .map(|l| l.split(",usec").next().unwrap_or("").to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let got = stat(&d.fer);
+    assert_eq!(got, stat(&d.reference));
+    let want = ["cmdstat_blpop:calls=2", "cmdstat_rpush:calls=1"];
+    assert_eq!(got, want.iter().map(|s| s.to_string()).collect());
+}

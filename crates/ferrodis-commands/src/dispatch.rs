@@ -249,6 +249,14 @@ fn after_call(client: &Client, e: &'static TableEntry, argv: &[Bytes], nanos: u6
     }
 }
 
+/// A blocked command that timed out (or was unblocked by CLIENT UNBLOCK)
+/// with a fixed reply: it counts as one call, as in Redis.
+pub fn record_unblocked(argv: &[Bytes], failed: bool) {
+    if let Ok(e) = resolve(argv) {
+        crate::stats::record_call(e, 0, failed);
+    }
+}
+
 /// Runs one queued command of EXEC, appending its reply (or error) to the
 /// EXEC array. ACL rules are checked again: they may have changed since
 /// the command was queued.

@@ -572,7 +572,10 @@ async fn wait_blocked(
                         break;
                     }
                     2 => {
-                        client.reply.error(&CommandError::Unblocked.to_string());
+                        let text = CommandError::Unblocked.to_string();
+                        client.reply.error(&text);
+                        ferrodis_commands::stats::record_error(srv, &text);
+                        ferrodis_commands::dispatch::record_unblocked(argv, true);
                         break;
                     }
                     _ => {}
@@ -621,6 +624,7 @@ fn timed_out(srv: &ServerState, client: &mut Client, argv: &[bytes::Bytes], req:
         client.no_block = false;
     } else {
         write_timeout_reply(&mut client.reply, req.on_timeout);
+        ferrodis_commands::dispatch::record_unblocked(argv, false);
     }
 }
 
