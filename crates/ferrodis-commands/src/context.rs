@@ -92,6 +92,8 @@ pub struct ServerInfo {
     pub config_file: String,
     pub tcp_port: AtomicU32,
     pub pid: u32,
+    /// INFO's process_supervised: "no", "systemd" or "upstart".
+    pub supervised: &'static str,
 }
 
 /// Everything shared between connections.

@@ -189,9 +189,9 @@ fn call(
         argv,
         now_ms: now_ms(),
     };
-    let start = std::time::Instant::now();
+    let start = crate::stats::clock::now();
     let result = handler(&mut ctx);
-    let nanos = start.elapsed().as_nanos() as u64;
+    let nanos = crate::stats::clock::nanos_between(start, crate::stats::clock::now());
     if let Some(mark) = mark {
         multi::end_write(srv, mark, db, spec, argv);
         if result.is_ok() {

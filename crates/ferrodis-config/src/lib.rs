@@ -185,6 +185,8 @@ pub struct Config {
     /// Index into `table::DEBUG_COMMAND`: 0 no, 1 yes, 2 local.
     pub enable_debug_command: u8,
     pub daemonize: bool,
+    /// Index into `table::SUPERVISED`: 0 no, 1 upstart, 2 systemd, 3 auto.
+    pub supervised: u8,
     pub pidfile: String,
     pub maxmemory: u64,
     pub maxmemory_policy: MaxmemoryPolicy,
@@ -276,6 +278,7 @@ impl Default for Config {
             latency_tracking_info_percentiles: Vec::new(),
             enable_debug_command: 0,
             daemonize: false,
+            supervised: 0,
             pidfile: String::new(),
             maxmemory: 0,
             maxmemory_policy: MaxmemoryPolicy::Noeviction,

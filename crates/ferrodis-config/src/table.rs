@@ -112,6 +112,9 @@ const LOGLEVELS: &[&str] = &["debug", "verbose", "notice", "warning"];
 /// `appendfsync` values, in `Config::appendfsync` order.
 pub const FSYNC_POLICIES: &[&str] = &["no", "everysec", "always"];
 
+/// `supervised` values, in `Config::supervised` order.
+pub const SUPERVISED: &[&str] = &["no", "upstart", "systemd", "auto"];
+
 /// `enable-debug-command` values, in `Config::enable_debug_command` order.
 pub const DEBUG_COMMAND: &[&str] = &["no", "yes", "local"];
 
@@ -635,6 +638,16 @@ static TABLE: &[DirectiveSpec] = &[
         doc: "Detach from the terminal and run in the background.",
         get: |c| Value::Bool(c.daemonize),
         set: |c, v| c.daemonize = boolean(v),
+    },
+    DirectiveSpec {
+        name: "supervised",
+        aliases: &[],
+        kind: Kind::Enum(SUPERVISED),
+        default: "no",
+        mutability: Mutability::Immutable,
+        doc: "Tell a supervisor when the server is ready: no, upstart, systemd (sd_notify on $NOTIFY_SOCKET) or auto (from the environment).",
+        get: |c| Value::Enum(c.supervised as usize),
+        set: |c, v| c.supervised = index(v) as u8,
     },
     DirectiveSpec {
         name: "pidfile",

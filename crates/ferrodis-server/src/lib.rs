@@ -17,5 +17,6 @@ pub mod cron;
 pub mod listener;
 pub mod replication;
 pub mod startup;
+pub mod supervise;
 
 pub use startup::{run, StartError};
