@@ -869,3 +869,56 @@ fn supervised_systemd_notifies_ready_and_pidfile_is_written() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `daemonize yes`: the started process returns at once, the daemon
+/// writes its pid file, serves, and removes the file when it stops.
+#[cfg(unix)]
+#[test]
+fn daemonize_writes_pidfile_and_serves() {
+    use crate::common::server::Flavor;
+    let dir = std::env::temp_dir().join(format!("ferrodis-daemon-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pidfile = dir.join("d.pid");
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let status = std::process::Command::new(Flavor::Ferrodis.binary())
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+        ])
+        .args(["--daemonize", "yes", "--pidfile", pidfile.to_str().unwrap()])
+        .args(["--logfile", dir.join("d.log").to_str().unwrap()])
+        .current_dir(&dir)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut c = loop {
+        if let Ok(c) = RawConn::try_connect(port) {
+            break c;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "daemon never answered"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let pid: String = std::fs::read_to_string(&pidfile).unwrap();
+    let text = info(&mut c, &["server"]);
+    assert!(
+        text.contains(&format!("process_id:{}\r\n", pid.trim())),
+        "{text}"
+    );
+    c.send(b"SHUTDOWN NOSAVE\r\n");
+    while pidfile.exists() {
+        assert!(std::time::Instant::now() < deadline, "pidfile not removed");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
