@@ -285,6 +285,9 @@ fn monitored(server: &Server) -> Vec<String> {
         let r = mon.read();
         lines.push(norm_monitor_line(&r.text()));
     }
+    let list = c.cmd(&["CLIENT", "LIST"]).text();
+    let monitors = list.split_whitespace().filter(|f| *f == "flags=O").count();
+    assert_eq!(monitors, 1, "{list}");
     // The monitor itself may not touch keys; PING is fine (and shown).
     assert_eq!(
         mon.cmd(&["GET", "a"]).text_or_error(),

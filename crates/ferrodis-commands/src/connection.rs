@@ -238,6 +238,7 @@ fn client_flags(c: &ClientShared) -> String {
     match c.kind.load(Ordering::Relaxed) {
         crate::context::KIND_REPLICA => f.push('S'),
         crate::context::KIND_MASTER => f.push('M'),
+        _ if c.monitor.load(Ordering::Relaxed) => f.push('O'),
         _ => {}
     }
     if c.pubsub.subscribed() {

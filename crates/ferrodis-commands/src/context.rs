@@ -208,6 +208,8 @@ pub struct ClientShared {
     /// CLIENT NO-EVICT on (CLIENT LIST flag `e`). Client eviction
     /// (maxmemory-clients) does not exist yet, so it only shows.
     pub no_evict: AtomicBool,
+    /// In MONITOR mode (CLIENT LIST flag O).
+    pub monitor: AtomicBool,
     /// KIND_NORMAL, or a replication link (CLIENT LIST flags S/M, TYPE).
     pub kind: AtomicU8,
     /// Commands queued in MULTI, -1 outside (CLIENT LIST `multi=`, flag x).
@@ -249,6 +251,7 @@ impl ClientShared {
             killed: AtomicBool::new(false),
             blocked: AtomicBool::new(false),
             no_evict: AtomicBool::new(false),
+            monitor: AtomicBool::new(false),
             unblock: AtomicU8::new(0),
             kind: AtomicU8::new(KIND_NORMAL),
             multi_len: std::sync::atomic::AtomicI64::new(-1),

@@ -156,6 +156,7 @@ pub fn stop(client: &mut Client) {
         return;
     }
     client.monitor = false;
+    client.shared.monitor.store(false, Ordering::Relaxed);
     let mut list = MONITORS.write();
     list.retain(|m| m.id != client.id());
     COUNT.store(list.len(), Ordering::Relaxed);
@@ -170,6 +171,7 @@ fn monitor(ctx: &mut Ctx<'_>) -> CmdResult {
         return Ok(());
     }
     ctx.client.monitor = true;
+    ctx.client.shared.monitor.store(true, Ordering::Relaxed);
     let mut list = MONITORS.write();
     list.push(ctx.client.shared.clone());
     COUNT.store(list.len(), Ordering::Relaxed);

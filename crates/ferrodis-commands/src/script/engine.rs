@@ -421,10 +421,9 @@ pub fn run(srv: &ServerState, client: &mut Client, script: &Script, opts: RunOpt
     client.reply.set_resp(resp);
     client.shared.last_cmd.store(last_cmd, Ordering::Relaxed);
     if let Err(e) = result {
-        client.reply.error(&e.to_string());
-        srv.stats
-            .total_error_replies
-            .fetch_add(1, Ordering::Relaxed);
+        let text = e.to_string();
+        client.reply.error(&text);
+        crate::stats::record_error(srv, &text);
     }
 }
 
