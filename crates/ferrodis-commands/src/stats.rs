@@ -91,13 +91,30 @@ struct ThreadStats {
 
 /// Bumped by CONFIG RESETSTAT.
 static GENERATION: AtomicU64 = AtomicU64::new(0);
-/// Every thread's block (kept after the thread ends: its counts stay).
+/// Every block ever created (a block outlives its thread: its counts stay).
 static THREADS: Mutex<Vec<Arc<ThreadStats>>> = Mutex::new(Vec::new());
+/// Blocks whose thread has ended, for the next new thread to adopt, so
+/// that threads that come and go (tokio's blocking pool, used while a
+/// script runs) do not add a block each. The mutex hands the old owner's
+/// last writes over to the new owner.
+static FREE: Mutex<Vec<Arc<ThreadStats>>> = Mutex::new(Vec::new());
 /// `latency-tracking`, read per command.
 static TRACKING: AtomicBool = AtomicBool::new(true);
 
+/// This thread's block; returned to FREE when the thread ends.
+struct Slot(Arc<ThreadStats>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        FREE.lock().push(self.0.clone());
+    }
+}
+
 thread_local! {
-    static LOCAL: Arc<ThreadStats> = {
+    static LOCAL: Slot = {
+        if let Some(t) = FREE.lock().pop() {
+            return Slot(t);
+        }
         let n = table().len();
         let t = Arc::new(ThreadStats {
             generation: AtomicU64::new(GENERATION.load(Ordering::Relaxed)),
@@ -105,7 +122,7 @@ thread_local! {
             hists: (0..n).map(|_| OnceLock::new()).collect(),
         });
         THREADS.lock().push(t.clone());
-        t
+        Slot(t)
     };
 }
 
@@ -119,7 +136,8 @@ fn bump(c: &AtomicU64, by: u64) {
 }
 
 fn with_local(f: impl FnOnce(&ThreadStats)) {
-    LOCAL.with(|t| {
+    LOCAL.with(|slot| {
+        let t = &*slot.0;
         let g = GENERATION.load(Ordering::Relaxed);
         if t.generation.load(Ordering::Relaxed) != g {
             for c in t.cmds.iter() {
@@ -420,6 +438,23 @@ mod tests {
                 "{v} -> {high}"
             );
         }
+    }
+
+    #[test]
+    fn ended_threads_hand_their_block_on_and_keep_their_counts() {
+        let e = table().lookup(b"echo").expect("echo");
+        let before = THREADS.lock().len();
+        let calls = |id| command_totals()[id as usize].calls;
+        let start = calls(e.id);
+        for _ in 0..20 {
+            std::thread::spawn(move || record_call(e, 1_000, false))
+                .join()
+                .unwrap();
+        }
+        // Other tests' threads may add a block or two meanwhile.
+        assert!(THREADS.lock().len() - before < 5);
+        assert_eq!(calls(e.id) - start, 20);
+        assert!(histogram(e.id).is_some());
     }
 
     #[test]
