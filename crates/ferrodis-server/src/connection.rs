@@ -619,7 +619,9 @@ async fn wait_blocked(
 fn timed_out(srv: &ServerState, client: &mut Client, argv: &[bytes::Bytes], req: &BlockRequest) {
     if req.on_timeout == ferrodis_commands::blocking::TimeoutReply::Rerun {
         client.no_block = true;
+        client.reprocessing = true;
         execute(srv, client, argv);
+        client.reprocessing = false;
         client.pending_commands = client.pending_commands.saturating_sub(1);
         client.no_block = false;
     } else {
