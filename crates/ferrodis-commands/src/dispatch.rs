@@ -189,6 +189,7 @@ fn call(
         argv,
         now_ms: now_ms(),
     };
+    let reply_mark = ctx.client.reply.len();
     let start = crate::stats::clock::now();
     let result = handler(&mut ctx);
     let nanos = crate::stats::clock::nanos_between(start, crate::stats::clock::now());
@@ -207,7 +208,13 @@ fn call(
     ctx.client.propagate = None;
     drop(hold);
     if !ctx.client.internal {
-        after_call(ctx.client, e, argv, nanos, result.is_err());
+        // Failed: an error, returned or written (a script's error reply).
+        let failed = result.is_err()
+            || matches!(
+                ctx.client.reply.as_slice().get(reply_mark),
+                Some(b'-' | b'!')
+            );
+        after_call(ctx.client, e, argv, nanos, failed);
     }
     result?;
     // A write may have made a key non-empty that someone is blocked on:
