@@ -11,6 +11,8 @@
 //!   own primary.
 //! - [`startup`]: builds the shared state from the config and runs until
 //!   SHUTDOWN or a signal.
+//! - [`supervise`]: `daemonize`, `pidfile`, and readiness notifications
+//!   for systemd (sd_notify) and upstart (`supervised`).
 
 pub mod connection;
 pub mod cron;
