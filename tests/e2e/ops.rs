@@ -936,3 +936,33 @@ fn daemonize_writes_pidfile_and_serves() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The background expiry cycle is a latency event too ("expire-cycle").
+#[test]
+fn latency_monitor_records_the_expire_cycle() {
+    let server = Server::start();
+    let mut c = server.raw();
+    c.cmd(&["CONFIG", "SET", "latency-monitor-threshold", "1"]);
+    c.cmd(&[
+        "EVAL",
+        "for i = 1, 200000 do redis.call('SET', 'k' .. i, 'v', 'PX', 50) end",
+        "0",
+    ]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let latest = c.cmd(&["LATENCY", "LATEST"]);
+        if latest
+            .items()
+            .iter()
+            .any(|r| r.items()[0].text() == "expire-cycle")
+        {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{latest:?}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(!c
+        .cmd(&["LATENCY", "HISTORY", "expire-cycle"])
+        .items()
+        .is_empty());
+}
