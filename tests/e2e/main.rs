@@ -20,6 +20,7 @@ mod keyspace;
 mod limits;
 mod lists;
 mod notify;
+mod ops;
 mod persistence;
 mod protocol;
 mod pubsub;

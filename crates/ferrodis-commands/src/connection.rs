@@ -134,6 +134,7 @@ fn quit(ctx: &mut Ctx<'_>) -> CmdResult {
 fn reset(ctx: &mut Ctx<'_>) -> CmdResult {
     crate::multi::discard_transaction(ctx.srv, ctx.client);
     crate::pubsub::unsubscribe_all(ctx.srv, ctx.client);
+    crate::monitor::stop(ctx.client);
     ctx.client.select(0);
     ctx.client.set_resp(2);
     *ctx.client.shared.name.lock() = None;
@@ -237,6 +238,7 @@ fn client_flags(c: &ClientShared) -> String {
     match c.kind.load(Ordering::Relaxed) {
         crate::context::KIND_REPLICA => f.push('S'),
         crate::context::KIND_MASTER => f.push('M'),
+        _ if c.monitor.load(Ordering::Relaxed) => f.push('O'),
         _ => {}
     }
     if c.pubsub.subscribed() {

@@ -92,6 +92,8 @@ pub struct ServerInfo {
     pub config_file: String,
     pub tcp_port: AtomicU32,
     pub pid: u32,
+    /// INFO's process_supervised: "no", "systemd" or "upstart".
+    pub supervised: &'static str,
 }
 
 /// Everything shared between connections.
@@ -206,6 +208,8 @@ pub struct ClientShared {
     /// CLIENT NO-EVICT on (CLIENT LIST flag `e`). Client eviction
     /// (maxmemory-clients) does not exist yet, so it only shows.
     pub no_evict: AtomicBool,
+    /// In MONITOR mode (CLIENT LIST flag O).
+    pub monitor: AtomicBool,
     /// KIND_NORMAL, or a replication link (CLIENT LIST flags S/M, TYPE).
     pub kind: AtomicU8,
     /// Commands queued in MULTI, -1 outside (CLIENT LIST `multi=`, flag x).
@@ -247,6 +251,7 @@ impl ClientShared {
             killed: AtomicBool::new(false),
             blocked: AtomicBool::new(false),
             no_evict: AtomicBool::new(false),
+            monitor: AtomicBool::new(false),
             unblock: AtomicU8::new(0),
             kind: AtomicU8::new(KIND_NORMAL),
             multi_len: std::sync::atomic::AtomicI64::new(-1),
@@ -354,6 +359,11 @@ pub struct Client {
     pub repl_ip: Option<String>,
     pub repl_capa_eof: bool,
     pub repl_capa_psync2: bool,
+    /// In MONITOR mode (monitor.rs).
+    pub monitor: bool,
+    /// A blocked command run again on wake-up: it was shown to monitors
+    /// when it first ran.
+    pub reprocessing: bool,
 }
 
 impl Client {
@@ -383,6 +393,8 @@ impl Client {
             repl_ip: None,
             repl_capa_eof: false,
             repl_capa_psync2: false,
+            monitor: false,
+            reprocessing: false,
         }
     }
 

@@ -11,7 +11,10 @@ use crate::context::{Client, Ctx, ServerState};
 use crate::error::{ArgPreview, CommandError, Lossy};
 use crate::keys::key_positions;
 use crate::multi;
-use crate::spec::{CAT_SCRIPTING, DENYOOM, LOADING, MOVABLEKEYS, NO_AUTH, NO_MULTI, WRITE};
+use crate::spec::{
+    ADMIN, CAT_SCRIPTING, DENYOOM, FAST, LOADING, MAY_REPLICATE, MOVABLEKEYS, NO_AUTH, NO_MULTI,
+    READONLY, SKIP_MONITOR, WRITE,
+};
 use crate::table::{table, Table, TableEntry};
 
 /// Resolves argv to a table entry (descending into subcommands).
@@ -48,6 +51,8 @@ fn gates(
     if client.internal {
         return Ok(());
     }
+    // enable-debug-command, right after arity as in Redis.
+    crate::debug::gate(srv, client, e)?;
     if !client.authenticated && spec.flags & NO_AUTH == 0 && srv.acl.auth_required() {
         return Err(CommandError::NoAuth);
     }
@@ -80,6 +85,10 @@ fn gates(
     }
     // After the OOM check, as in Redis.
     crate::pubsub::check_context(client, e)?;
+    // A MONITOR client may not touch keys (Redis treats it as a replica).
+    if client.monitor && spec.flags & (READONLY | WRITE | MAY_REPLICATE) != 0 {
+        return Err(CommandError::ReplicaKeyspace);
+    }
     if srv.persist.loading.load(Ordering::Acquire) && spec.flags & LOADING == 0 {
         return Err(CommandError::Loading);
     }
@@ -119,6 +128,9 @@ fn run(srv: &ServerState, client: &mut Client, argv: &[Bytes]) -> Result<(), Com
     };
     client.shared.last_cmd.store(e.id, Ordering::Relaxed);
     if let Err(err) = gates(srv, client, e, argv) {
+        if !client.internal {
+            crate::stats::record_rejected(e);
+        }
         return Err(reject(srv, client, Some(e), err));
     }
     if let Some(m) = client.multi.as_mut() {
@@ -177,7 +189,10 @@ fn call(
         argv,
         now_ms: now_ms(),
     };
+    let reply_mark = ctx.client.reply.len();
+    let start = crate::stats::clock::now();
     let result = handler(&mut ctx);
+    let nanos = crate::stats::clock::nanos_between(start, crate::stats::clock::now());
     if let Some(mark) = mark {
         multi::end_write(srv, mark, db, spec, argv);
         if result.is_ok() {
@@ -192,6 +207,15 @@ fn call(
     }
     ctx.client.propagate = None;
     drop(hold);
+    if !ctx.client.internal {
+        // Failed: an error, returned or written (a script's error reply).
+        let failed = result.is_err()
+            || matches!(
+                ctx.client.reply.as_slice().get(reply_mark),
+                Some(b'-' | b'!')
+            );
+        after_call(ctx.client, e, argv, nanos, failed);
+    }
     result?;
     // A write may have made a key non-empty that someone is blocked on:
     // wake the first waiter of each key the command names. A blocking
@@ -204,6 +228,40 @@ fn call(
         }
     }
     Ok(())
+}
+
+/// The bookkeeping after a command ran: statistics, latency histogram,
+/// slow log, latency monitor, MONITOR. A command that is about to block is
+/// counted when it completes (it runs again then), and shown to monitors
+/// when it first runs. Each step costs one relaxed load when it is off.
+fn after_call(client: &Client, e: &'static TableEntry, argv: &[Bytes], nanos: u64, failed: bool) {
+    if client.block.is_none() {
+        crate::stats::record_call(e, nanos, failed);
+        let us = nanos / 1000;
+        if crate::slowlog::wanted(us) {
+            crate::slowlog::push(client, e, argv, us);
+        }
+        let event = if e.spec.flags & FAST != 0 {
+            "fast-command"
+        } else {
+            "command"
+        };
+        crate::latency::sample(event, nanos / 1_000_000);
+    }
+    if crate::monitor::active()
+        && !client.reprocessing
+        && e.spec.flags & (SKIP_MONITOR | ADMIN) == 0
+    {
+        crate::monitor::feed(client, e, argv);
+    }
+}
+
+/// A blocked command that timed out (or was unblocked by CLIENT UNBLOCK)
+/// with a fixed reply: it counts as one call, as in Redis.
+pub fn record_unblocked(argv: &[Bytes], failed: bool) {
+    if let Ok(e) = resolve(argv) {
+        crate::stats::record_call(e, 0, failed);
+    }
 }
 
 /// Runs one queued command of EXEC, appending its reply (or error) to the
@@ -223,10 +281,9 @@ pub fn execute_queued(
     };
     if let Err(err) = result {
         client.reply.truncate(mark);
-        client.reply.error(&err.to_string());
-        srv.stats
-            .total_error_replies
-            .fetch_add(1, Ordering::Relaxed);
+        let text = err.to_string();
+        client.reply.error(&text);
+        crate::stats::record_error(srv, &text);
     }
 }
 
@@ -242,10 +299,9 @@ pub fn execute(srv: &ServerState, client: &mut Client, argv: &[Bytes]) {
         // A handler fails before writing, but guard against a partial reply
         // anyway so the stream stays well-formed.
         client.reply.truncate(mark);
-        client.reply.error(&err.to_string());
-        srv.stats
-            .total_error_replies
-            .fetch_add(1, Ordering::Relaxed);
+        let text = err.to_string();
+        client.reply.error(&text);
+        crate::stats::record_error(srv, &text);
     }
     // A subscriber's own messages (RESP3) not yet placed by the handler.
     crate::pubsub::leave_command(client, own, mark);
@@ -255,5 +311,6 @@ pub fn execute(srv: &ServerState, client: &mut Client, argv: &[Bytes]) {
 pub fn client_closed(srv: &ServerState, client: &mut Client) {
     crate::repl::wait_done(srv, client.id());
     multi::on_disconnect(srv, client);
+    crate::monitor::stop(client);
     crate::pubsub::unsubscribe_all(srv, client);
 }

@@ -330,6 +330,25 @@ pub enum CommandError {
     #[error("ERR Error running script: {0}")]
     ScriptInternal(Lossy),
     // --- end scripting ---
+    // --- operator tooling (slowlog.rs, monitor.rs, latency.rs, debug.rs) ---
+    #[error("ERR count should be greater than or equal to -1")]
+    SlowlogCount,
+    #[error("ERR No samples available for event '{0}'")]
+    LatencyNoSamples(Lossy),
+    #[error("ERR MONITOR isn't allowed for DENY BLOCKING client")]
+    MonitorDenyBlocking,
+    /// A MONITOR client ran a command that reads or writes keys.
+    #[error("ERR Replica can't interact with the keyspace")]
+    ReplicaKeyspace,
+    #[error("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")]
+    DebugNotAllowed,
+    #[error("ERR argument must be a memory value bigger than 1 and smaller than 4gb")]
+    PackedThreshold,
+    #[error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.")]
+    DebugReloadOption,
+    #[error("ERR Error trying to load the RDB dump, check server logs.")]
+    DebugReloadLoad,
+    // --- end operator tooling ---
 }
 
 /// Bytes shown in an error the way Redis prints a C string: lossy UTF-8 with

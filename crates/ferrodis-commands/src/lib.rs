@@ -15,7 +15,10 @@
 //! - families: [`connection`], [`server`], [`command`], [`string`],
 //!   [`keyspace`] (Redis's "generic"), [`hash`], [`set`],
 //!   [`memory`], [`list`] (with the blocking pops), [`sort`], [`zset`],
-//!   [`multi`] (MULTI/EXEC/WATCH), [`script`] (EVAL and SCRIPT: Lua).
+//!   [`multi`] (MULTI/EXEC/WATCH), [`script`] (EVAL and SCRIPT: Lua),
+//!   operator tooling: [`slowlog`], [`monitor`], [`latency`], [`debug`].
+//! - [`stats`]: per-thread command statistics, latency histograms and
+//!   error counts (INFO commandstats/latencystats/errorstats).
 
 pub mod acl;
 pub mod aof;
@@ -25,14 +28,17 @@ pub mod blocking;
 pub mod command;
 pub mod connection;
 pub mod context;
+pub mod debug;
 pub mod dispatch;
 pub mod error;
 pub mod hash;
 pub mod keyevents;
 pub mod keys;
 pub mod keyspace;
+pub mod latency;
 pub mod list;
 pub mod memory;
+pub mod monitor;
 pub mod multi;
 pub mod notify;
 pub mod persistence;
@@ -42,8 +48,10 @@ pub mod repl;
 pub mod script;
 pub mod server;
 pub mod set;
+pub mod slowlog;
 pub mod sort;
 pub mod spec;
+pub mod stats;
 pub mod string;
 pub mod table;
 pub mod typed;

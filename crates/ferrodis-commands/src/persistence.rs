@@ -417,6 +417,34 @@ pub fn load_bytes_with_info(
     Ok((loaded, info))
 }
 
+/// DEBUG RELOAD: save (unless `save` is false), empty the dataset (unless
+/// `flush` is false: then loaded keys replace existing ones) and load the
+/// RDB file again.
+pub fn debug_reload(srv: &ServerState, save: bool, flush: bool) -> Result<(), CommandError> {
+    if save {
+        if srv.persist.bgsave_in_progress.load(Ordering::Acquire) {
+            return Err(CommandError::BgsaveInProgress);
+        }
+        save_now(srv).map_err(|e| {
+            tracing::warn!("Error saving DB on disk: {e}");
+            CommandError::SaveFailed
+        })?;
+    }
+    let bytes = std::fs::read(rdb_path(srv)).map_err(|e| {
+        tracing::warn!("Error trying to load the RDB dump: {e}");
+        CommandError::DebugReloadLoad
+    })?;
+    if flush {
+        drop(srv.keyspace.take_all());
+    }
+    load_bytes(srv, &bytes).map_err(|e| {
+        tracing::warn!("Error trying to load the RDB dump: {e}");
+        CommandError::DebugReloadLoad
+    })?;
+    tracing::info!("DB reloaded by DEBUG RELOAD");
+    Ok(())
+}
+
 fn save_cmd(ctx: &mut Ctx<'_>) -> CmdResult {
     if ctx.srv.persist.bgsave_in_progress.load(Ordering::Acquire) {
         return Err(CommandError::BgsaveInProgress);

@@ -271,6 +271,12 @@ fn deliver(to: &ClientShared, frame: &[u8], own: u64) {
     }
 }
 
+/// Queues an already encoded frame for `to` (MONITOR lines), always
+/// through its mailbox, waking its task.
+pub fn deliver_raw(to: &ClientShared, frame: &[u8]) {
+    deliver(to, frame, 0);
+}
+
 /// Moves the messages queued for this client into its reply stream.
 pub fn absorb(client: &mut Client) {
     let mb = &client.shared.pubsub;

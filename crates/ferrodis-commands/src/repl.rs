@@ -689,6 +689,14 @@ pub fn cron(srv: &ServerState, last_ping_ms: &mut u64) {
     }
 }
 
+/// DEBUG CHANGE-REPL-ID: a new replication ID, and no previous one.
+pub fn change_repl_id(srv: &ServerState) {
+    let mut ids = srv.repl.ids.lock();
+    ids.replid = new_replid();
+    ids.replid2 = "0".repeat(40);
+    ids.second_offset = -1;
+}
+
 pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "replicaof",

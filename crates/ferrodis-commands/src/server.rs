@@ -173,10 +173,12 @@ fn total_system_memory() -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
-/// Builds the INFO text for the requested sections. `sections` empty means
-/// the default set; "all"/"everything" include every section we have.
+/// Builds the INFO text for the requested sections, always in Redis's
+/// order. No argument (or "default") means the default set, which leaves
+/// out commandstats and latencystats; "all" and "everything" mean every
+/// section; other words name sections (unknown ones add nothing).
 pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
-    const DEFAULT: &[&str] = &[
+    const ALL: &[&str] = &[
         "server",
         "clients",
         "memory",
@@ -185,15 +187,22 @@ pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
         "replication",
         "cpu",
         "modules",
+        "commandstats",
         "errorstats",
+        "latencystats",
         "cluster",
         "keyspace",
     ];
-    let everything = sections.is_empty()
-        || sections
-            .iter()
-            .any(|s| eq_ic(s, "all") || eq_ic(s, "everything") || eq_ic(s, "default"));
-    let want = |name: &str| everything || sections.iter().any(|s| eq_ic(s, name));
+    const NOT_DEFAULT: &[&str] = &["commandstats", "latencystats"];
+    let every = sections
+        .iter()
+        .any(|s| eq_ic(s, "all") || eq_ic(s, "everything"));
+    let default = sections.is_empty() || sections.iter().any(|s| eq_ic(s, "default"));
+    let want = |name: &str| {
+        every
+            || (default && !NOT_DEFAULT.contains(&name))
+            || sections.iter().any(|s| eq_ic(s, name))
+    };
     let srv = ctx.srv;
     let cfg = srv.config.read();
     let mut out = String::new();
@@ -206,7 +215,7 @@ pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
     };
     let (rss, user, sys) = process_usage();
     let uptime = srv.info.started.elapsed().as_secs();
-    for name in DEFAULT {
+    for name in ALL {
         if !want(name) {
             continue;
         }
@@ -214,12 +223,13 @@ pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
             "server" => section(&mut out, "Server", &|o| {
                 let _ = write!(
                     o,
-                    "redis_version:{}\r\nferrodis_version:{}\r\nredis_git_sha1:00000000\r\nredis_git_dirty:0\r\nredis_build_id:0\r\nredis_mode:standalone\r\nos:{} {}\r\narch_bits:64\r\nmonotonic_clock:POSIX clock_gettime\r\nmultiplexing_api:epoll\r\natomicvar_api:c11-builtin\r\ngcc_version:0.0.0\r\nprocess_id:{}\r\nprocess_supervised:no\r\nrun_id:{}\r\ntcp_port:{}\r\nserver_time_usec:{}\r\nuptime_in_seconds:{}\r\nuptime_in_days:{}\r\nhz:{}\r\nconfigured_hz:{}\r\nlru_clock:{}\r\nexecutable:{}\r\nconfig_file:{}\r\nio_threads_active:0\r\n",
+                    "redis_version:{}\r\nferrodis_version:{}\r\nredis_git_sha1:00000000\r\nredis_git_dirty:0\r\nredis_build_id:0\r\nredis_mode:standalone\r\nos:{} {}\r\narch_bits:64\r\nmonotonic_clock:POSIX clock_gettime\r\nmultiplexing_api:epoll\r\natomicvar_api:c11-builtin\r\ngcc_version:0.0.0\r\nprocess_id:{}\r\nprocess_supervised:{}\r\nrun_id:{}\r\ntcp_port:{}\r\nserver_time_usec:{}\r\nuptime_in_seconds:{}\r\nuptime_in_days:{}\r\nhz:{}\r\nconfigured_hz:{}\r\nlru_clock:{}\r\nexecutable:{}\r\nconfig_file:{}\r\nio_threads_active:0\r\n",
                     crate::REDIS_VERSION,
                     crate::VERSION,
                     std::env::consts::OS,
                     std::env::consts::ARCH,
                     srv.info.pid,
+                    srv.info.supervised,
                     srv.info.run_id,
                     srv.info.tcp_port.load(Ordering::Relaxed),
                     now_us(),
@@ -310,7 +320,15 @@ pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
                 );
             }),
             "modules" => section(&mut out, "Modules", &|_| {}),
-            "errorstats" => section(&mut out, "Errorstats", &|_| {}),
+            "commandstats" => section(&mut out, "Commandstats", &|o| {
+                crate::stats::info_commandstats(o)
+            }),
+            "errorstats" => section(&mut out, "Errorstats", &|o| {
+                crate::stats::info_errorstats(o)
+            }),
+            "latencystats" => section(&mut out, "Latencystats", &|o| {
+                crate::stats::info_latencystats(o, &cfg.latency_tracking_info_percentiles)
+            }),
             "cluster" => section(&mut out, "Cluster", &|o| {
                 o.push_str("cluster_enabled:0\r\n")
             }),
@@ -420,6 +438,9 @@ pub fn apply_runtime_config(cfg: &ferrodis_config::Config) {
     ferrodis_engine::access::configure(policy.is_lfu(), cfg.lfu_log_factor, cfg.lfu_decay_time);
     crate::pubsub::configure(cfg);
     crate::notify::configure(cfg);
+    crate::stats::configure(cfg);
+    crate::slowlog::configure(cfg);
+    crate::latency::configure(cfg);
     ferrodis_engine::evict::configure(
         cfg.maxmemory,
         policy,
@@ -439,6 +460,7 @@ fn config_resetstat(ctx: &mut Ctx<'_>) -> CmdResult {
         .evicted_keys_base
         .store(ctx.srv.keyspace.evicted_keys(), Ordering::Relaxed);
     ctx.srv.keyspace.reset_expire_stats();
+    crate::stats::reset();
     ctx.reply().ok();
     Ok(())
 }

@@ -108,6 +108,15 @@ impl Table {
             .filter_map(move |s| self.lookup_sub(e, s.name.as_bytes()))
     }
 
+    /// Rows, subcommands included (ids are `0..len()`).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     pub fn len_top_level(&self) -> usize {
         self.top.len()
     }
@@ -141,6 +150,10 @@ pub fn table() -> &'static Table {
             crate::persistence::COMMANDS,
             crate::aof::COMMANDS,
             crate::repl::COMMANDS,
+            crate::slowlog::COMMANDS,
+            crate::monitor::COMMANDS,
+            crate::latency::COMMANDS,
+            crate::debug::COMMANDS,
         ])
     })
 }

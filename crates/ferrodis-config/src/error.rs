@@ -25,6 +25,10 @@ pub enum Reason {
     NotMemory,
     #[error("argument(s) must be one of the following: {}", .0.join(", "))]
     NotOneOf(&'static [&'static str]),
+    #[error("Invalid latency-tracking-info-percentiles parameters")]
+    InvalidPercentiles,
+    #[error("latency-tracking-info-percentiles parameters should sit between [0.0,100.0]")]
+    PercentileRange,
     #[error("Invalid save parameters")]
     InvalidSave,
     #[error("Too many bind addresses specified.")]

@@ -174,7 +174,19 @@ pub struct Config {
     pub stop_writes_on_bgsave_error: bool,
     /// Microseconds per key (negative: nanoseconds), as Redis's testing knob.
     pub rdb_key_save_delay: i64,
+    /// Microseconds; -1 logs nothing, 0 everything.
+    pub slowlog_log_slower_than: i64,
+    pub slowlog_max_len: i64,
+    /// Milliseconds; 0 disables the latency monitor.
+    pub latency_monitor_threshold: i64,
+    pub latency_tracking: bool,
+    /// Normalized numbers ("99.9"), each in 0..=100.
+    pub latency_tracking_info_percentiles: Vec<String>,
+    /// Index into `table::DEBUG_COMMAND`: 0 no, 1 yes, 2 local.
+    pub enable_debug_command: u8,
     pub daemonize: bool,
+    /// Index into `table::SUPERVISED`: 0 no, 1 upstart, 2 systemd, 3 auto.
+    pub supervised: u8,
     pub pidfile: String,
     pub maxmemory: u64,
     pub maxmemory_policy: MaxmemoryPolicy,
@@ -259,7 +271,14 @@ impl Default for Config {
             rdbchecksum: true,
             stop_writes_on_bgsave_error: true,
             rdb_key_save_delay: 0,
+            slowlog_log_slower_than: 10000,
+            slowlog_max_len: 128,
+            latency_monitor_threshold: 0,
+            latency_tracking: true,
+            latency_tracking_info_percentiles: Vec::new(),
+            enable_debug_command: 0,
             daemonize: false,
+            supervised: 0,
             pidfile: String::new(),
             maxmemory: 0,
             maxmemory_policy: MaxmemoryPolicy::Noeviction,

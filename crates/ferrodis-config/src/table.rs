@@ -34,6 +34,8 @@ pub enum Kind {
     KeyspaceEvents,
     /// `replicaof <host> <port>`, or nothing.
     HostPort,
+    /// Zero or more percentiles, each a number in 0..=100.
+    Percentiles,
 }
 
 /// Whether CONFIG SET may change the directive.
@@ -57,6 +59,23 @@ pub(crate) enum Value {
     Enum(usize),
     Str(String),
     List(Vec<String>),
+}
+
+/// Percentiles as `%f` prints them with trailing zeros dropped ("99.9").
+fn parse_percentiles(args: &[String]) -> Result<Value, Reason> {
+    let mut out = Vec::with_capacity(args.len());
+    for a in args {
+        let v: f64 = a.parse().map_err(|_| Reason::InvalidPercentiles)?;
+        if !v.is_finite() {
+            return Err(Reason::InvalidPercentiles);
+        }
+        if !(0.0..=100.0).contains(&v) {
+            return Err(Reason::PercentileRange);
+        }
+        let text = format!("{v:.6}");
+        out.push(text.trim_end_matches('0').trim_end_matches('.').to_string());
+    }
+    Ok(Value::List(out))
 }
 
 /// One row of the table.
@@ -92,6 +111,12 @@ pub const MAX_BIND: usize = 16;
 const LOGLEVELS: &[&str] = &["debug", "verbose", "notice", "warning"];
 /// `appendfsync` values, in `Config::appendfsync` order.
 pub const FSYNC_POLICIES: &[&str] = &["no", "everysec", "always"];
+
+/// `supervised` values, in `Config::supervised` order.
+pub const SUPERVISED: &[&str] = &["no", "upstart", "systemd", "auto"];
+
+/// `enable-debug-command` values, in `Config::enable_debug_command` order.
+pub const DEBUG_COMMAND: &[&str] = &["no", "yes", "local"];
 
 const POLICIES: &[&str] = &[
     "volatile-lru",
@@ -615,6 +640,16 @@ static TABLE: &[DirectiveSpec] = &[
         set: |c, v| c.daemonize = boolean(v),
     },
     DirectiveSpec {
+        name: "supervised",
+        aliases: &[],
+        kind: Kind::Enum(SUPERVISED),
+        default: "no",
+        mutability: Mutability::Immutable,
+        doc: "Tell a supervisor when the server is ready: no, upstart, systemd (sd_notify on $NOTIFY_SOCKET) or auto (from the environment).",
+        get: |c| Value::Enum(c.supervised as usize),
+        set: |c, v| c.supervised = index(v) as u8,
+    },
+    DirectiveSpec {
         name: "pidfile",
         aliases: &[],
         kind: Kind::String,
@@ -693,6 +728,66 @@ static TABLE: &[DirectiveSpec] = &[
         doc: "How hard the background expiry cycle works, 1 (least CPU) to 10.",
         get: |c| Value::Int(i64::from(c.active_expire_effort)),
         set: |c, v| c.active_expire_effort = to_u32(int(v)),
+    },
+    DirectiveSpec {
+        name: "slowlog-log-slower-than",
+        aliases: &[],
+        kind: Kind::Int { min: -1, max: i64::MAX },
+        default: "10000",
+        mutability: Mutability::Mutable,
+        doc: "Commands slower than this many microseconds go to the SLOWLOG; 0 logs every command, -1 none.",
+        get: |c| Value::Int(c.slowlog_log_slower_than),
+        set: |c, v| c.slowlog_log_slower_than = int(v),
+    },
+    DirectiveSpec {
+        name: "slowlog-max-len",
+        aliases: &[],
+        kind: Kind::Int { min: 0, max: i64::MAX },
+        default: "128",
+        mutability: Mutability::Mutable,
+        doc: "Most SLOWLOG entries kept; older ones are dropped.",
+        get: |c| Value::Int(c.slowlog_max_len),
+        set: |c, v| c.slowlog_max_len = int(v),
+    },
+    DirectiveSpec {
+        name: "latency-monitor-threshold",
+        aliases: &[],
+        kind: Kind::Int { min: 0, max: i64::MAX },
+        default: "0",
+        mutability: Mutability::Mutable,
+        doc: "Events lasting at least this many milliseconds are recorded for LATENCY; 0 turns the monitor off.",
+        get: |c| Value::Int(c.latency_monitor_threshold),
+        set: |c, v| c.latency_monitor_threshold = int(v),
+    },
+    DirectiveSpec {
+        name: "latency-tracking",
+        aliases: &[],
+        kind: Kind::Bool,
+        default: "yes",
+        mutability: Mutability::Mutable,
+        doc: "Keep a latency histogram per command (INFO latencystats, LATENCY HISTOGRAM).",
+        get: |c| Value::Bool(c.latency_tracking),
+        set: |c, v| c.latency_tracking = boolean(v),
+    },
+    DirectiveSpec {
+        name: "latency-tracking-info-percentiles",
+        aliases: &[],
+        kind: Kind::Percentiles,
+        default: "50 99 99.9",
+        mutability: Mutability::Mutable,
+        doc: "The percentiles INFO latencystats reports, each between 0 and 100.",
+        get: |c| Value::List(c.latency_tracking_info_percentiles.clone()),
+        set: |c, v| c.latency_tracking_info_percentiles = list(v),
+    },
+    DirectiveSpec {
+        name: "enable-debug-command",
+        aliases: &[],
+        kind: Kind::Enum(DEBUG_COMMAND),
+        default: "no",
+        mutability: Mutability::Immutable,
+        doc: "Whether DEBUG may run: no, yes, or local (only from loopback connections).",
+        get: |c| Value::Enum(c.enable_debug_command as usize),
+        set: |c, v| c.enable_debug_command = index(v) as u8,
     },
     DirectiveSpec {
         name: "io-threads",
@@ -835,6 +930,7 @@ impl DirectiveSpec {
                 _ => Err(Reason::WrongArgs),
             },
             Kind::OutputBufferLimit => parse_obuf(args),
+            Kind::Percentiles => parse_percentiles(args),
             _ => match args {
                 [one] => self.parse_one(one),
                 _ => Err(Reason::WrongArgs),
@@ -883,9 +979,11 @@ impl DirectiveSpec {
             Kind::KeyspaceEvents => keyspace_events::parse(bytes)
                 .map(|f| Value::Int(i64::from(f)))
                 .ok_or(Reason::InvalidEventClass),
-            Kind::Bind | Kind::Save | Kind::OutputBufferLimit | Kind::HostPort => {
-                self.parse(&[arg.to_string()])
-            }
+            Kind::Bind
+            | Kind::Save
+            | Kind::OutputBufferLimit
+            | Kind::HostPort
+            | Kind::Percentiles => self.parse(&[arg.to_string()]),
         }
     }
 
@@ -894,7 +992,7 @@ impl DirectiveSpec {
     pub(crate) fn parse_set_value(&self, value: &[u8]) -> Result<Value, Reason> {
         let text = String::from_utf8_lossy(value);
         match self.kind {
-            Kind::Bind | Kind::Save | Kind::OutputBufferLimit => {
+            Kind::Bind | Kind::Save | Kind::OutputBufferLimit | Kind::Percentiles => {
                 let words: Vec<String> = if text.is_empty() {
                     Vec::new()
                 } else {

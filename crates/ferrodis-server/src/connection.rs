@@ -572,7 +572,10 @@ async fn wait_blocked(
                         break;
                     }
                     2 => {
-                        client.reply.error(&CommandError::Unblocked.to_string());
+                        let text = CommandError::Unblocked.to_string();
+                        client.reply.error(&text);
+                        ferrodis_commands::stats::record_error(srv, &text);
+                        ferrodis_commands::dispatch::record_unblocked(argv, true);
                         break;
                     }
                     _ => {}
@@ -585,7 +588,9 @@ async fn wait_blocked(
                 }
                 // A key may be ready: run the command again. It was counted
                 // once when it first ran.
+                client.reprocessing = true;
                 execute(srv, client, argv);
+                client.reprocessing = false;
                 client.pending_commands = client.pending_commands.saturating_sub(1);
                 match client.block.take() {
                     Some(again) => req.keys = again.keys,
@@ -614,11 +619,14 @@ async fn wait_blocked(
 fn timed_out(srv: &ServerState, client: &mut Client, argv: &[bytes::Bytes], req: &BlockRequest) {
     if req.on_timeout == ferrodis_commands::blocking::TimeoutReply::Rerun {
         client.no_block = true;
+        client.reprocessing = true;
         execute(srv, client, argv);
+        client.reprocessing = false;
         client.pending_commands = client.pending_commands.saturating_sub(1);
         client.no_block = false;
     } else {
         write_timeout_reply(&mut client.reply, req.on_timeout);
+        ferrodis_commands::dispatch::record_unblocked(argv, false);
     }
 }
 

@@ -28,9 +28,21 @@ pub fn spawn(srv: Arc<ServerState>) {
             if !replica {
                 // Continue an eviction a command left unfinished (time cap).
                 srv.keyspace.refresh_eviction_view();
+                let started = Instant::now();
                 srv.keyspace
                     .perform_evictions(ferrodis_engine::alloc::used_memory);
-                srv.keyspace.active_expire(hz, effort, deadline);
+                // LATENCY events, as Redis names them.
+                ferrodis_commands::latency::sample(
+                    "eviction-cycle",
+                    started.elapsed().as_millis() as u64,
+                );
+                if ferrodis_commands::debug::active_expire_enabled() {
+                    // The cycles' own time, without the pauses between them.
+                    let before = srv.keyspace.expire_stats().cpu_us;
+                    srv.keyspace.active_expire(hz, effort, deadline);
+                    let spent = srv.keyspace.expire_stats().cpu_us.saturating_sub(before);
+                    ferrodis_commands::latency::sample("expire-cycle", spent / 1000);
+                }
             }
             ferrodis_commands::repl::cron(&srv, &mut last_ping_ms);
             ferrodis_commands::persistence::cron(&srv);

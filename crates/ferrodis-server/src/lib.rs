@@ -11,11 +11,14 @@
 //!   own primary.
 //! - [`startup`]: builds the shared state from the config and runs until
 //!   SHUTDOWN or a signal.
+//! - [`supervise`]: `daemonize`, `pidfile`, and readiness notifications
+//!   for systemd (sd_notify) and upstart (`supervised`).
 
 pub mod connection;
 pub mod cron;
 pub mod listener;
 pub mod replication;
 pub mod startup;
+pub mod supervise;
 
 pub use startup::{run, StartError};

@@ -139,6 +139,12 @@ fn run_id() -> String {
 
 /// Runs the server until SHUTDOWN or SIGTERM/SIGINT.
 pub fn run(config: Config) -> Result<(), StartError> {
+    // Before any thread exists: fork() copies only the calling thread.
+    let supervisor = crate::supervise::Supervisor::detect(&config);
+    let background = config.daemonize && supervisor == crate::supervise::Supervisor::None;
+    if background {
+        crate::supervise::daemonize().map_err(StartError::Runtime)?;
+    }
     if !config.dir.is_empty() {
         std::env::set_current_dir(&config.dir).map_err(|source| StartError::Chdir {
             dir: config.dir.clone(),
@@ -150,10 +156,15 @@ pub fn run(config: Config) -> Result<(), StartError> {
         .thread_name("ferrodis-worker")
         .build()
         .map_err(StartError::Runtime)?;
-    rt.block_on(serve(config))
+    let _pidfile = crate::supervise::pidfile_path(&config, background)
+        .and_then(crate::supervise::PidFile::create);
+    rt.block_on(serve(config, supervisor))
 }
 
-async fn serve(mut config: Config) -> Result<(), StartError> {
+async fn serve(
+    mut config: Config,
+    supervisor: crate::supervise::Supervisor,
+) -> Result<(), StartError> {
     ferrodis_commands::acl::Acl::validate_config(&config).map_err(StartError::Users)?;
     adjust_open_files_limit(&mut config)?;
     let port = config.port;
@@ -171,6 +182,7 @@ async fn serve(mut config: Config) -> Result<(), StartError> {
             .unwrap_or_default(),
         tcp_port: AtomicU32::new(port as u32),
         pid: std::process::id(),
+        supervised: supervisor.name(),
     };
     ferrodis_commands::server::apply_runtime_config(&config);
     let srv = Arc::new(ServerState::new(config, info));
@@ -221,12 +233,14 @@ async fn serve(mut config: Config) -> Result<(), StartError> {
         port,
         std::process::id()
     );
+    supervisor.ready();
     let mode = tokio::select! {
         m = rx.recv() => m.unwrap_or(ShutdownMode::Default),
         _ = signal("SIGTERM") => ShutdownMode::Default,
         _ = signal("SIGINT") => ShutdownMode::Default,
     };
     srv.shutting_down.store(true, Ordering::Release);
+    supervisor.stopping();
     ferrodis_commands::aof::flush(&srv);
     let save_points = !srv.config.read().save.is_empty();
     if mode == ShutdownMode::Save || (mode == ShutdownMode::Default && save_points) {

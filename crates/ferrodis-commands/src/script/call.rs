@@ -365,7 +365,9 @@ fn call_command(
     scratch.set_resp(cs.resp);
     let saved = std::mem::replace(&mut cs.client.reply, scratch);
     let caller_resp = std::mem::replace(&mut cs.client.resp, cs.resp);
+    let scope = crate::monitor::ScriptScope::enter();
     crate::dispatch::execute(srv, cs.client, &argv);
+    drop(scope);
     cs.client.resp = caller_resp;
     cs.scratch = std::mem::replace(&mut cs.client.reply, saved);
     let decoded = super::convert::reply_to_lua(lua, cs.scratch.as_slice())?;

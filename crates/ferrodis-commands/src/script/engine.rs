@@ -421,10 +421,9 @@ pub fn run(srv: &ServerState, client: &mut Client, script: &Script, opts: RunOpt
     client.reply.set_resp(resp);
     client.shared.last_cmd.store(last_cmd, Ordering::Relaxed);
     if let Err(e) = result {
-        client.reply.error(&e.to_string());
-        srv.stats
-            .total_error_replies
-            .fetch_add(1, Ordering::Relaxed);
+        let text = e.to_string();
+        client.reply.error(&text);
+        crate::stats::record_error(srv, &text);
     }
 }
 
@@ -487,7 +486,14 @@ fn run_in(
         let ok = matches!(vals.next(), Some(Value::Boolean(true)));
         let v = vals.next().unwrap_or(Value::Nil);
         if ok {
+            let mark = reply.len();
             lua_to_reply(reply, &v, script_resp, 2)?;
+            // A script that returns an error reply (redis.error_reply, an
+            // {err=...} table) replies an error: errorstats count it.
+            if let Some(line) = reply.as_slice()[mark..].strip_prefix(b"-") {
+                let end = line.iter().position(|&b| b == b'\r').unwrap_or(line.len());
+                crate::stats::record_error(srv, &String::from_utf8_lossy(&line[..end]));
+            }
             Ok(true)
         } else {
             write_script_error(reply, &v, &opts.sha)?;

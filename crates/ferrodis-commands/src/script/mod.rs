@@ -389,6 +389,13 @@ fn numkeys(ctx: &Ctx<'_>) -> Result<usize, CommandError> {
 }
 
 fn eval_generic(ctx: &mut Ctx<'_>, by_sha: bool, read_only: bool) -> CmdResult {
+    // EVAL is SKIP_MONITOR so that monitors see it before the commands
+    // its script runs, not after them.
+    if crate::monitor::active() && !ctx.client.internal {
+        if let Some(e) = crate::table::table().lookup(&ctx.argv[0]) {
+            crate::monitor::feed(ctx.client, e, ctx.argv);
+        }
+    }
     // EVALSHA refuses a malformed digest first; then numkeys is checked,
     // before the body is looked up or compiled.
     if by_sha && ctx.argv[1].len() != 40 {
