@@ -31,6 +31,10 @@ pub struct Stats {
     pub total_error_replies: AtomicU64,
     pub unexpected_error_replies: AtomicU64,
     pub client_query_buffer_limit_disconnections: AtomicU64,
+    /// Commands whose handler panicked (a bug of ours) and were answered
+    /// with an error instead of taking the server down (INFO stats
+    /// `ferrodis_command_panics`; not reset by CONFIG RESETSTAT).
+    pub command_panics: AtomicU64,
     /// Highest used_memory seen (by INFO and the cron thread).
     pub used_memory_peak: AtomicU64,
 }

@@ -87,6 +87,9 @@ fn debug(ctx: &mut Ctx<'_>) -> CmdResult {
                 "    Start a new replication history (new replication ID).",
                 "QUICKLIST-PACKED-THRESHOLD <size>",
                 "    Accepted for compatibility; list nodes here have no separate packed mode.",
+                "COMMAND-PANIC",
+                "    (ferrodis) Make this command's handler panic, to check that the server",
+                "    answers it with an error and keeps serving.",
             ],
         );
         return Ok(());
@@ -115,6 +118,11 @@ fn debug(ctx: &mut Ctx<'_>) -> CmdResult {
         }
         ctx.reply().ok();
         return Ok(());
+    }
+    if eq_ic(&sub, "COMMAND-PANIC") && argc == 2 {
+        // A deliberate bug: the test of the panic boundary in dispatch.
+        ctx.reply().array(2);
+        panic!("DEBUG COMMAND-PANIC");
     }
     if eq_ic(&sub, "OBJECT") && argc == 3 {
         return debug_object(ctx);

@@ -151,6 +151,37 @@ fn run(srv: &ServerState, client: &mut Client, argv: &[Bytes]) -> Result<(), Com
     call(srv, client, e, argv)
 }
 
+/// Runs a handler. A panic in it is a bug of ours; it becomes this
+/// command's error reply instead of taking every client down: what the
+/// handler had written of its reply is dropped, and the panic is logged
+/// and counted. Shard locks are released as the stack unwinds (parking_lot
+/// does not poison), so the server goes on; the keys the command was
+/// changing may hold what it had done so far, as after a write error.
+fn run_guarded(
+    ctx: &mut Ctx<'_>,
+    handler: crate::spec::Handler,
+    e: &TableEntry,
+    reply_mark: usize,
+) -> Result<(), CommandError> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(ctx))) {
+        Ok(r) => r,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("(no message)");
+            tracing::error!("command '{}' panicked: {what}", e.full_name);
+            ctx.srv
+                .stats
+                .command_panics
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            ctx.client.reply.truncate(reply_mark);
+            Err(CommandError::Panicked(e.full_name.clone()))
+        }
+    }
+}
+
 /// Runs the handler of an admitted command, then what follows a write.
 fn call(
     srv: &ServerState,
@@ -191,7 +222,7 @@ fn call(
     };
     let reply_mark = ctx.client.reply.len();
     let start = crate::stats::clock::now();
-    let result = handler(&mut ctx);
+    let result = run_guarded(&mut ctx, handler, e, reply_mark);
     let nanos = crate::stats::clock::nanos_between(start, crate::stats::clock::now());
     if let Some(mark) = mark {
         multi::end_write(srv, mark, db, spec, argv);

@@ -330,6 +330,11 @@ pub enum CommandError {
     #[error("ERR Error running script: {0}")]
     ScriptInternal(Lossy),
     // --- end scripting ---
+    /// A handler panicked: a bug of ours, logged and counted; our own text.
+    #[error(
+        "ERR internal error while running '{0}' (the server logged it); no reply data was sent"
+    )]
+    Panicked(String),
     // --- operator tooling (slowlog.rs, monitor.rs, latency.rs, debug.rs) ---
     #[error("ERR count should be greater than or equal to -1")]
     SlowlogCount,
