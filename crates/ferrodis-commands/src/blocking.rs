@@ -41,6 +41,9 @@ pub struct BlockRequest {
     /// None blocks forever.
     pub timeout: Option<Duration>,
     pub on_timeout: TimeoutReply,
+    /// Arguments to re-run with instead of the original ones (XREAD pins
+    /// `$` to the id it meant when the command first ran).
+    pub rerun_argv: Option<Vec<Bytes>>,
 }
 
 /// Parses a blocking timeout in seconds (a float; 0 means forever) with
@@ -159,7 +162,23 @@ impl Ctx<'_> {
             keys: keys.to_vec(),
             timeout,
             on_timeout,
+            rerun_argv: None,
         });
+    }
+
+    /// [`Ctx::block`], re-running later with `argv` instead of the
+    /// command's own arguments.
+    pub fn block_with_argv(
+        &mut self,
+        keys: &[Bytes],
+        timeout: Option<Duration>,
+        on_timeout: TimeoutReply,
+        argv: Vec<Bytes>,
+    ) {
+        self.block(keys, timeout, on_timeout);
+        if let Some(b) = self.client.block.as_mut() {
+            b.rerun_argv = Some(argv);
+        }
     }
 }
 

@@ -14,7 +14,7 @@
 //! - [`blocking`]: clients blocked on keys (BLPOP and friends).
 //! - families: [`connection`], [`server`], [`command`], [`string`],
 //!   [`keyspace`] (Redis's "generic"), [`hash`], [`set`],
-//!   [`memory`], [`list`] (with the blocking pops), [`sort`], [`zset`],
+//!   [`memory`], [`list`] (with the blocking pops), [`sort`], [`zset`], [`stream`],
 //!   [`multi`] (MULTI/EXEC/WATCH), [`script`] (EVAL and SCRIPT: Lua).
 
 pub mod acl;
@@ -44,6 +44,7 @@ pub mod server;
 pub mod set;
 pub mod sort;
 pub mod spec;
+pub mod stream;
 pub mod string;
 pub mod table;
 pub mod typed;

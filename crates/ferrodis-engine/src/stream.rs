@@ -599,10 +599,7 @@ impl StreamValue {
     /// entries too. Returns the number of entries removed.
     pub fn trim(&mut self, how: Trim, approx: bool, limit: u64) -> u64 {
         let mut removed = 0u64;
-        loop {
-            let Some((&key, node)) = self.nodes.first_key_value() else {
-                break;
-            };
+        while let Some((&key, node)) = self.nodes.first_key_value() {
             let live = node.live as u64;
             let whole = match how {
                 Trim::MaxLen(max) => self.length - live >= max,
@@ -856,12 +853,20 @@ mod tests {
         assert_eq!(r[249], id(1, 0));
         let mut got = Vec::new();
         s.range(id(99, 0), id(102, 0), false, |i, f| {
-            got.push((i, f.iter().map(|(a, b)| (a.to_vec(), b.to_vec())).collect::<Vec<_>>()));
+            got.push((
+                i,
+                f.iter()
+                    .map(|(a, b)| (a.to_vec(), b.to_vec()))
+                    .collect::<Vec<_>>(),
+            ));
             true
         });
         assert_eq!(got.len(), 4);
         assert_eq!(got[0].1, vec![(b"f".to_vec(), b"99".to_vec())]);
-        assert_eq!(s.get(id(105, 0), |f| f.iter().next().map(|p| p.0.to_vec())), Some(Some(b"other".to_vec())));
+        assert_eq!(
+            s.get(id(105, 0), |f| f.iter().next().map(|p| p.0.to_vec())),
+            Some(Some(b"other".to_vec()))
+        );
         assert!(s.delete(id(101, 0)));
         assert!(!s.delete(id(101, 0)));
         assert!(!s.contains(id(101, 0)));

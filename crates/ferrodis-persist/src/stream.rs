@@ -22,6 +22,9 @@ use crate::RdbError;
 pub const T_STREAM_LISTPACKS: u8 = 15;
 pub const T_STREAM_LISTPACKS_2: u8 = 19;
 
+/// A field and its value, borrowed from the listpack or formatted.
+type Pair<'a> = (Cow<'a, [u8]>, Cow<'a, [u8]>);
+
 const FLAG_DELETED: i64 = 1;
 const FLAG_SAME_FIELDS: i64 = 2;
 
@@ -171,7 +174,7 @@ pub(crate) fn decode(c: &mut Cursor<'_>, ty: u8) -> Result<StreamValue, RdbError
             let ms = master.ms.wrapping_add(next_int(&mut it)? as u64);
             let seq = master.seq.wrapping_add(next_int(&mut it)? as u64);
             let id = StreamId::new(ms, seq);
-            let mut pairs: Vec<(Cow<'_, [u8]>, Cow<'_, [u8]>)> = Vec::new();
+            let mut pairs: Vec<Pair<'_>> = Vec::new();
             if flags & FLAG_SAME_FIELDS != 0 {
                 for n in &names {
                     let v = bytes_of(it.next().ok_or(bad("stream value"))?);
@@ -194,7 +197,8 @@ pub(crate) fn decode(c: &mut Cursor<'_>, ty: u8) -> Result<StreamValue, RdbError
                     return Err(bad("stream ids out of order"));
                 }
                 prev = Some(id);
-                let refs: Vec<(&[u8], &[u8])> = pairs.iter().map(|(f, v)| (&f[..], &v[..])).collect();
+                let refs: Vec<(&[u8], &[u8])> =
+                    pairs.iter().map(|(f, v)| (&f[..], &v[..])).collect();
                 s.load_append(id, &refs);
             }
         }
@@ -251,7 +255,10 @@ pub(crate) fn decode(c: &mut Cursor<'_>, ty: u8) -> Result<StreamValue, RdbError
                 ids.push(key_id(c.take(16)?).ok_or(bad("consumer pel id"))?);
             }
             for id in ids {
-                let nack = g.pel.get_mut(&id).ok_or(bad("consumer pel entry not in group pel"))?;
+                let nack = g
+                    .pel
+                    .get_mut(&id)
+                    .ok_or(bad("consumer pel entry not in group pel"))?;
                 if !nack.consumer.is_empty() {
                     return Err(bad("pel entry owned twice"));
                 }
