@@ -782,19 +782,19 @@ fn has_after(s: &StreamValue, id: StreamId) -> bool {
     any
 }
 
-/// `XCLAIM key group id 0 TIME t RETRYCOUNT n FORCE JUSTID LASTID last`:
+/// `XCLAIM key group consumer 0 id TIME t RETRYCOUNT n FORCE JUSTID LASTID last`:
 /// how a delivery or claim is propagated.
 fn xclaim_cmd(key: &Bytes, group: &Bytes, id: StreamId, g: &Group) -> Vec<Bytes> {
-    let (time, count) = g
-        .pel
-        .get(&id)
-        .map_or((0, 0), |n| (n.delivery_time, n.delivery_count));
+    let (consumer, time, count) = g.pel.get(&id).map_or((Bytes::new(), 0, 0), |n| {
+        (n.consumer.clone(), n.delivery_time, n.delivery_count)
+    });
     vec![
         b("XCLAIM"),
         key.clone(),
         group.clone(),
-        id_arg(id),
+        consumer,
         b("0"),
+        id_arg(id),
         b("TIME"),
         Bytes::from(time.to_string()),
         b("RETRYCOUNT"),
