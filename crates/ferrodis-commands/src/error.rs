@@ -356,11 +356,13 @@ pub enum CommandError {
     #[error("ERR invalid end ID for the interval")]
     StreamInvalidEnd,
     #[error(
-        "ERR Unbalanced '{0}' list of streams: for each stream key an ID or '$' must be specified."
+        "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified."
     )]
-    StreamUnbalanced(&'static str),
-    #[error("ERR The $ ID is meaningful only for XREAD")]
+    StreamUnbalanced,
+    #[error("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.")]
     StreamDollarInGroup,
+    #[error("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.")]
+    StreamNoackInXread,
     #[error("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.")]
     StreamGtOutsideGroup,
     #[error("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.")]

@@ -470,7 +470,6 @@ struct ReadArgs {
 }
 
 fn parse_read_args(argv: &[Bytes], group_cmd: bool) -> Result<ReadArgs, CommandError> {
-    let name = if group_cmd { "xreadgroup" } else { "xread" };
     let mut a = ReadArgs {
         count: 0,
         block: None,
@@ -497,7 +496,7 @@ fn parse_read_args(argv: &[Bytes], group_cmd: bool) -> Result<ReadArgs, CommandE
             a.streams_at = i + 1;
             let n = argv.len() - a.streams_at;
             if !n.is_multiple_of(2) {
-                return Err(CommandError::StreamUnbalanced(name));
+                return Err(CommandError::StreamUnbalanced);
             }
             a.nkeys = n / 2;
             break;
@@ -509,7 +508,7 @@ fn parse_read_args(argv: &[Bytes], group_cmd: bool) -> Result<ReadArgs, CommandE
             i += 2;
         } else if eq_ic(o, "NOACK") {
             if !group_cmd {
-                return Err(CommandError::Syntax);
+                return Err(CommandError::StreamNoackInXread);
             }
             a.noack = true;
         } else {
@@ -634,8 +633,7 @@ fn read_generic(ctx: &mut Ctx<'_>, group_cmd: bool) -> CmdResult {
                 if !any {
                     continue;
                 }
-                r.array(2);
-                r.bulk(key);
+                reply_stream_key(r, key, resp3);
                 let d2 = r.deferred();
                 s.range(start, StreamId::MAX, false, |id, f| {
                     reply_entry(r, id, f);
@@ -670,9 +668,16 @@ fn read_generic(ctx: &mut Ctx<'_>, group_cmd: bool) -> CmdResult {
                             .take(if a.count == 0 { usize::MAX } else { a.count })
                             .copied()
                             .collect();
-                        r.array(2);
-                        r.bulk(key);
+                        reply_stream_key(r, key, resp3);
                         r.array(ids.len());
+                        if let Some(g) = s.groups.get_mut(gname) {
+                            for id in &ids {
+                                if let Some(n) = g.pel.get_mut(id) {
+                                    n.delivery_time = now;
+                                    n.delivery_count += 1;
+                                }
+                            }
+                        }
                         for id in ids {
                             if s.get(id, |f| reply_entry(r, id, f)).is_none() {
                                 r.array(2);
@@ -696,8 +701,7 @@ fn read_generic(ctx: &mut Ctx<'_>, group_cmd: bool) -> CmdResult {
                         if got.is_empty() {
                             continue;
                         }
-                        r.array(2);
-                        r.bulk(key);
+                        reply_stream_key(r, key, resp3);
                         r.array(got.len());
                         for &id in &got {
                             s.get(id, |f| reply_entry(r, id, f));
@@ -753,6 +757,15 @@ fn read_generic(ctx: &mut Ctx<'_>, group_cmd: bool) -> CmdResult {
         }
     }
     Ok(())
+}
+
+/// A stream's key in an XREAD reply: a [key, entries] pair in RESP2, a
+/// map key in RESP3.
+fn reply_stream_key(r: &mut ReplyBuf, key: &[u8], resp3: bool) {
+    if !resp3 {
+        r.array(2);
+    }
+    r.bulk(key);
 }
 
 /// The arguments with each `$` id replaced by the id it stood for.
@@ -843,6 +856,14 @@ fn xgroup_help(ctx: &mut Ctx<'_>) -> CmdResult {
     Ok(())
 }
 
+/// XGROUP's reply to options it does not understand.
+fn xgroup_syntax(sub: &[u8]) -> CommandError {
+    CommandError::UnknownSubcommandOrArity {
+        sub: Lossy::new(sub, 128),
+        container: "XGROUP",
+    }
+}
+
 /// The group id argument of CREATE/SETID: an id or `$`.
 fn group_id_arg(arg: &[u8], s: Option<&StreamValue>) -> Result<StreamId, CommandError> {
     if arg == b"$" {
@@ -874,7 +895,7 @@ fn xgroup_create(ctx: &mut Ctx<'_>) -> CmdResult {
             entries_read = parse_entries_read(&argv[i + 1])?;
             i += 2;
         } else {
-            return Err(CommandError::Syntax);
+            return Err(xgroup_syntax(&argv[1]));
         }
     }
     let now = ctx.now_ms;
@@ -934,11 +955,11 @@ fn xgroup_setid(ctx: &mut Ctx<'_>) -> CmdResult {
     let mut entries_read = ENTRIES_READ_INVALID;
     if argv.len() == 7 {
         if !eq_ic(&argv[5], "ENTRIESREAD") {
-            return Err(CommandError::Syntax);
+            return Err(xgroup_syntax(&argv[1]));
         }
         entries_read = parse_entries_read(&argv[6])?;
     } else if argv.len() != 5 {
-        return Err(CommandError::Syntax);
+        return Err(xgroup_syntax(&argv[1]));
     }
     let gname = argv[3].clone();
     let id = with_group(ctx, |s, _| {
@@ -1075,10 +1096,8 @@ fn xpending(ctx: &mut Ctx<'_>) -> CmdResult {
         let start = parse_bound(&argv[i], true)?;
         let end = parse_bound(&argv[i + 1], false)?;
         let count = parse_int(&argv[i + 2])?.max(0) as usize;
+        // (Arguments after the consumer are ignored, as Redis does.)
         let consumer = argv.get(i + 3);
-        if argc > i + 4 {
-            return Err(CommandError::Syntax);
-        }
         ext = Some((min_idle, start, end, count, consumer));
     }
     let now = ctx.now_ms;
@@ -1211,6 +1230,7 @@ fn xclaim(ctx: &mut Ctx<'_>) -> CmdResult {
         _ => now,
     };
     let mut prop = Vec::new();
+    let mut created = false;
     let mut moved_last = false;
     if let Some(g) = s.groups.get_mut(&gname[..]) {
         if last_id > g.last_id {
@@ -1237,7 +1257,8 @@ fn xclaim(ctx: &mut Ctx<'_>) -> CmdResult {
         let pending = g.pel.get(&id).cloned();
         let count = match &pending {
             None if !force => continue,
-            None => 0,
+            // A PEL entry created by FORCE starts as delivered once.
+            None => 1,
             Some(nack) => {
                 if min_idle > 0 && now.saturating_sub(nack.delivery_time) < min_idle {
                     continue;
@@ -1245,8 +1266,9 @@ fn xclaim(ctx: &mut Ctx<'_>) -> CmdResult {
                 nack.delivery_count
             }
         };
-        let (c, _) = g.consumer(cname, now);
+        let (c, new) = g.consumer(cname, now);
         c.seen_time = now;
+        created |= new;
         let count = match retry {
             Some(rc) => rc.max(0) as u64,
             None if !justid => count + 1,
@@ -1270,6 +1292,15 @@ fn xclaim(ctx: &mut Ctx<'_>) -> CmdResult {
         }
     }
     drop(shard);
+    if created {
+        emit(
+            ctx.srv,
+            ctx.client,
+            class::STREAM,
+            "xgroup-createconsumer",
+            key,
+        );
+    }
     if !prop.is_empty() {
         crate::multi::signal_modified_key(ctx.srv, ctx.client.db, key);
     }
@@ -1321,6 +1352,7 @@ fn xautoclaim(ctx: &mut Ctx<'_>) -> CmdResult {
         None => Vec::new(),
     };
     let mut prop = Vec::new();
+    let mut created = false;
     let mut it = candidates.into_iter().peekable();
     while attempts > 0 && claimed.len() < count {
         let Some(id) = it.next() else { break };
@@ -1340,8 +1372,9 @@ fn xautoclaim(ctx: &mut Ctx<'_>) -> CmdResult {
             continue;
         }
         let count = nack.delivery_count + u64::from(!justid);
-        let (c, _) = g.consumer(cname, now);
+        let (c, new) = g.consumer(cname, now);
         c.seen_time = now;
+        created |= new;
         g.deliver(id, cname, now, count);
         claimed.push(id);
         prop.push(xclaim_cmd(key, gname, id, g));
@@ -1365,6 +1398,15 @@ fn xautoclaim(ctx: &mut Ctx<'_>) -> CmdResult {
         reply_id(r, id);
     }
     drop(shard);
+    if created {
+        emit(
+            ctx.srv,
+            ctx.client,
+            class::STREAM,
+            "xgroup-createconsumer",
+            key,
+        );
+    }
     if !prop.is_empty() {
         crate::multi::signal_modified_key(ctx.srv, ctx.client.db, key);
     }
@@ -1408,25 +1450,30 @@ fn radix_nodes(s: &StreamValue) -> usize {
 fn xinfo_stream(ctx: &mut Ctx<'_>) -> CmdResult {
     let argv = ctx.argv;
     let key = &argv[2];
+    let bad_args = || CommandError::UnknownSubcommandOrArity {
+        sub: Lossy::new(b"STREAM", 16),
+        container: "XINFO",
+    };
+    let now = ctx.now_ms;
+    let mut shard = ctx.srv.keyspace.db(ctx.client.db).lock(key);
+    // The key is checked before the options, as Redis does.
+    let Some(s) = lookup_stream(&mut shard, key, now)? else {
+        return Err(CommandError::NoSuchKey);
+    };
     let mut full = false;
     let mut count = 10usize;
     if argv.len() > 3 {
         if !eq_ic(&argv[3], "FULL") {
-            return Err(CommandError::Syntax);
+            return Err(bad_args());
         }
         full = true;
         if argv.len() == 6 && eq_ic(&argv[4], "COUNT") {
             let c = parse_int(&argv[5])?;
             count = if c <= 0 { 0 } else { c as usize };
         } else if argv.len() != 4 {
-            return Err(CommandError::Syntax);
+            return Err(bad_args());
         }
     }
-    let now = ctx.now_ms;
-    let mut shard = ctx.srv.keyspace.db(ctx.client.db).lock(key);
-    let Some(s) = lookup_stream(&mut shard, key, now)? else {
-        return Err(CommandError::NoSuchKey);
-    };
     let r = &mut ctx.client.reply;
     r.map(if full { 9 } else { 10 });
     r.bulk(b"length");
