@@ -1354,7 +1354,8 @@ fn xautoclaim(ctx: &mut Ctx<'_>) -> CmdResult {
     let mut prop = Vec::new();
     let mut created = false;
     let mut it = candidates.into_iter().peekable();
-    while attempts > 0 && claimed.len() < count {
+    // Deleted entries found on the way count against COUNT too.
+    while attempts > 0 && claimed.len() + deleted.len() < count {
         let Some(id) = it.next() else { break };
         attempts -= 1;
         let exists = s.contains(id);
