@@ -562,6 +562,33 @@ fn blocking_scenarios(port: u16) -> Vec<String> {
     pause();
     a.cmd(&["DEL", "s"]);
     out.push(format!("key deleted: {:?}", b.read()));
+    // The key turns into a string while clients wait: XREAD keeps
+    // waiting (and times out), XREADGROUP is told the stream is gone.
+    a.cmd(&["XADD", "s", "9-1", "f", "v"]);
+    send(&mut b, &["XREAD", "BLOCK", "300", "STREAMS", "s", "$"]);
+    pause();
+    a.cmd(&["SET", "s", "x"]);
+    out.push(format!("xread type change: {:?}", b.read()));
+    a.cmd(&["DEL", "s"]);
+    a.cmd(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]);
+    send(
+        &mut b,
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c",
+            "BLOCK",
+            "0",
+            "STREAMS",
+            "s",
+            ">",
+        ],
+    );
+    pause();
+    a.cmd(&["SET", "s", "x"]);
+    out.push(format!("xreadgroup type change: {:?}", b.read()));
+    a.cmd(&["DEL", "s"]);
     // Timeouts, RESP3, and no blocking inside MULTI.
     out.push(format!(
         "timeout: {:?}",

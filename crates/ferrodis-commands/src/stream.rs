@@ -548,7 +548,12 @@ fn read_generic(ctx: &mut Ctx<'_>, group_cmd: bool) -> CmdResult {
     let mut any = false;
     for (key, ida) in keys.iter().zip(idargs) {
         let mut shard = db.lock(key);
-        let s = lookup_stream(&mut shard, key, now)?;
+        // A key that changed type while we were blocked counts as gone,
+        // as in Redis 7.0 (XREAD keeps waiting, XREADGROUP is told).
+        let s = match lookup_stream(&mut shard, key, now) {
+            Err(CommandError::WrongType) if rerun => None,
+            r => r?,
+        };
         if let Some((g, _)) = &a.group {
             if s.is_none_or(|s| !s.groups.contains_key(g)) {
                 if rerun {
@@ -615,7 +620,7 @@ fn read_generic(ctx: &mut Ctx<'_>, group_cmd: bool) -> CmdResult {
     let d = r.deferred();
     for (i, key) in keys.iter().enumerate() {
         let mut shard = db.lock(key);
-        let Some(s) = lookup_stream_mut(&mut shard, key, now)? else {
+        let Ok(Some(s)) = lookup_stream_mut(&mut shard, key, now) else {
             continue;
         };
         match (&a.group, froms[i]) {
