@@ -1680,13 +1680,13 @@ fn xsetid(ctx: &mut Ctx<'_>) -> CmdResult {
     let Some(s) = lookup_stream_mut(&mut shard, key, ctx.now_ms)? else {
         return Err(CommandError::NoSuchKey);
     };
+    if !s.is_empty() && s.last_entry().is_some_and(|l| id < l) {
+        return Err(CommandError::StreamSetIdSmaller);
+    }
     if let Some(a) = added {
         if s.len() > a {
             return Err(CommandError::StreamSetIdEntriesAdded);
         }
-    }
-    if !s.is_empty() && s.last_entry().is_some_and(|l| id < l) {
-        return Err(CommandError::StreamSetIdSmaller);
     }
     s.last_id = id;
     if let Some(a) = added {

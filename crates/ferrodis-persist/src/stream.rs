@@ -275,3 +275,57 @@ pub(crate) fn decode(c: &mut Cursor<'_>, ty: u8) -> Result<StreamValue, RdbError
     }
     Ok(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rdb::{dump_payload, restore_payload, LoadLimits};
+    use ferrodis_engine::Value;
+
+    #[test]
+    fn stream_round_trips_through_a_payload() {
+        let mut s = StreamValue::new();
+        for i in 1..=250u64 {
+            let v = i.to_string();
+            let pairs: Vec<(&[u8], &[u8])> = if i % 9 == 0 {
+                vec![(b"other", v.as_bytes())]
+            } else {
+                vec![(b"f", v.as_bytes()), (b"n", b"-5")]
+            };
+            s.append(StreamId::new(i, i % 4), &pairs);
+        }
+        s.delete(StreamId::new(3, 3));
+        s.delete(StreamId::new(120, 0));
+        let mut g = Group::new(StreamId::new(10, 2), 10);
+        let alice = Bytes::from_static(b"alice");
+        g.consumer(b"alice", 77);
+        g.consumer(b"idle", 78);
+        g.deliver(StreamId::new(5, 1), &alice, 1000, 3);
+        s.groups.insert(Bytes::from_static(b"grp"), g);
+        let v = Value::Stream(Box::new(s));
+        let back = restore_payload(&dump_payload(&v), &LoadLimits::default()).unwrap();
+        let (Value::Stream(a), Value::Stream(b)) = (&v, &back) else {
+            panic!("not a stream");
+        };
+        let ids = |s: &StreamValue| {
+            let mut out = Vec::new();
+            s.range(StreamId::MIN, StreamId::MAX, false, |id, f| {
+                out.push((
+                    id,
+                    f.iter()
+                        .map(|(k, v)| (k.to_vec(), v.to_vec()))
+                        .collect::<Vec<_>>(),
+                ));
+                true
+            });
+            out
+        };
+        assert_eq!(ids(a), ids(b));
+        assert_eq!(a.len(), b.len());
+        assert_eq!(
+            (a.last_id, a.max_deleted_id, a.entries_added),
+            (b.last_id, b.max_deleted_id, b.entries_added)
+        );
+        assert_eq!(a.groups, b.groups);
+    }
+}
