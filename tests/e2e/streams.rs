@@ -974,3 +974,43 @@ fn workload_differential() {
     }
     d.finish();
 }
+
+#[test]
+fn generic_commands_and_id_edges() {
+    let mut d = diff();
+    d.script(&[
+        &["FLUSHALL"],
+        &["XADD", "s", "1-1", "a", "1"],
+        &["SORT", "s"],
+        &["TYPE", "s"],
+        &["OBJECT", "ENCODING", "s"],
+        &["SCAN", "0", "TYPE", "stream"],
+        &["COPY", "s", "s2"],
+        &["XLEN", "s2"],
+        &["RENAME", "s2", "s3"],
+        &["XRANGE", "s3", "-", "+"],
+        &["LPUSH", "s", "x"],
+        &["GET", "s"],
+        &["DUMP", "nokey"],
+        &["EXISTS", "s"],
+        &["XGROUP", "CREATE", "s", "g", "0"],
+        &["COPY", "s", "s4"],
+        &["XINFO", "GROUPS", "s4"],
+        &["XREAD", "COUNT", "0", "STREAMS", "s", "0"],
+        &["XRANGE", "s", "+", "-"],
+        &["XREVRANGE", "s", "-", "+"],
+        &["XADD", "s", "1-18446744073709551615", "a", "b"],
+        &["XADD", "s", "1-*", "a", "b"],
+        &["XADD", "s", "2", "a", "b"],
+        &["XSETID", "s", "1-1", "ENTRIESADDED", "0"],
+        &["XADD", "s", "MAXLEN", "0", "3-1", "a", "b"],
+        &["XLEN", "s"],
+        &["EXISTS", "s"],
+        &["XINFO", "STREAM", "s"],
+        &["XADD", "e", "MAXLEN", "0", "1-1", "a", "b"],
+        &["EXISTS", "e"],
+        &["XADD", "e2", "MINID", "5", "1-1", "a", "b"],
+        &["XINFO", "STREAM", "e2"],
+    ]);
+    d.finish();
+}

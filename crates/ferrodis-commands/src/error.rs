@@ -335,6 +335,8 @@ pub enum CommandError {
     StreamInvalidId,
     #[error("ERR The ID specified in XADD is equal or smaller than the target stream top item")]
     StreamIdTooSmall,
+    #[error("ERR Elements are too large to be stored")]
+    StreamElementsTooLarge,
     #[error("ERR The ID specified in XADD must be greater than 0-0")]
     StreamIdZero,
     #[error("ERR The stream has exhausted the last possible ID, unable to add more items")]

@@ -261,10 +261,17 @@ fn xadd(ctx: &mut Ctx<'_>) -> CmdResult {
         Some((id, false)) => s.next_id(Some(id.ms), now),
     };
     let Some(id) = id else {
+        // `<ms>-*` after `<ms>-<max seq>` overflows the sequence: Redis
+        // reports that one as a size error.
+        let overflow = matches!(t.id, Some((i, false)) if i.ms == s.last_id.ms);
         if !exists {
             shard.remove(key);
         }
-        return Err(CommandError::StreamIdTooSmall);
+        return Err(if overflow {
+            CommandError::StreamElementsTooLarge
+        } else {
+            CommandError::StreamIdTooSmall
+        });
     };
     let pairs: Vec<(&[u8], &[u8])> = argv[field_pos..]
         .chunks_exact(2)
