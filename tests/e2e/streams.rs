@@ -1014,3 +1014,67 @@ fn generic_commands_and_id_edges() {
     ]);
     d.finish();
 }
+
+#[test]
+fn full_info_counts_and_history_edges() {
+    let mut d = diff();
+    d.cmd(&["FLUSHALL"]);
+    for i in 1..=30 {
+        d.cmd(&["XADD", "s", &format!("{i}-1"), "f", &i.to_string()]);
+    }
+    d.script(&[
+        &["XGROUP", "CREATE", "s", "g", "0"],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "a",
+            "COUNT",
+            "20",
+            "STREAMS",
+            "s",
+            ">",
+        ],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "b",
+            "COUNT",
+            "3",
+            "STREAMS",
+            "s",
+            ">",
+        ],
+        &["XDEL", "s", "5-1", "25-1"],
+        &["XINFO", "STREAM", "s", "FULL"],
+        &["XINFO", "STREAM", "s", "FULL", "COUNT", "2"],
+        &["XINFO", "STREAM", "s", "FULL", "COUNT", "0"],
+        &["XINFO", "STREAM", "s"],
+        &["XINFO", "GROUPS", "s"],
+        &["XPENDING", "s", "g", "IDLE", "1000000", "-", "+", "10"],
+        &["XPENDING", "s", "g", "-", "+", "3", "b"],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "a",
+            "COUNT",
+            "2",
+            "STREAMS",
+            "s",
+            "3",
+        ],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "a",
+            "STREAMS",
+            "s",
+            "18446744073709551615-18446744073709551615",
+        ],
+        &["XINFO", "GROUPS", "s"],
+    ]);
+    d.finish();
+}

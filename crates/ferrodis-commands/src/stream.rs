@@ -587,7 +587,12 @@ fn read_generic(ctx: &mut Ctx<'_>, group_cmd: bool) -> CmdResult {
             }
             ReadFrom::New
         } else {
-            ReadFrom::After(parse_id(ida)?)
+            match parse_id(ida)? {
+                // Redis represents `>` as the maximum id, so spelling it
+                // out means `>` too.
+                StreamId::MAX if group_cmd => ReadFrom::New,
+                id => ReadFrom::After(id),
+            }
         };
         let from = match (from, s) {
             (ReadFrom::Dollar, Some(s)) => ReadFrom::After(s.last_id),
