@@ -710,18 +710,18 @@ fn read_generic(ctx: &mut Ctx<'_>, group_cmd: bool) -> CmdResult {
                             continue;
                         }
                         let Some(start) = last.incr() else { continue };
+                        // One pass writes the entries; the group is
+                        // updated after it (the range borrows the stream).
+                        reply_stream_key(r, key, resp3);
+                        let d3 = r.deferred();
                         let mut got: Vec<StreamId> = Vec::new();
-                        s.range(start, StreamId::MAX, false, |id, _| {
+                        s.range(start, StreamId::MAX, false, |id, f| {
+                            reply_entry(r, id, f);
                             got.push(id);
                             a.count == 0 || got.len() < a.count
                         });
-                        if got.is_empty() {
-                            continue;
-                        }
-                        reply_stream_key(r, key, resp3);
-                        r.array(got.len());
+                        r.set_deferred_array(d3, got.len());
                         for &id in &got {
-                            s.get(id, |f| reply_entry(r, id, f));
                             s.advance_group(gname, id);
                             if !a.noack {
                                 if let Some(g) = s.groups.get_mut(gname) {
