@@ -1078,3 +1078,38 @@ fn full_info_counts_and_history_edges() {
     ]);
     d.finish();
 }
+
+/// Node limits from the config decide what approximate trimming removes.
+#[test]
+fn node_limits_and_approximate_trimming() {
+    let mut d = diff();
+    d.script(&[
+        &["CONFIG", "GET", "stream-node-*"],
+        &["CONFIG", "SET", "stream-node-max-entries", "-1"],
+        &["CONFIG", "SET", "stream-node-max-entries", "3"],
+    ]);
+    for i in 1..=20 {
+        d.cmd(&["XADD", "s", &format!("{i}-0"), "f", "v"]);
+    }
+    d.script(&[
+        &["XINFO", "STREAM", "s"],
+        &["XTRIM", "s", "MAXLEN", "~", "10"],
+        &["XLEN", "s"],
+        &["XADD", "s", "MAXLEN", "~", "4", "21-0", "f", "v"],
+        &["XLEN", "s"],
+        &["XTRIM", "s", "MINID", "~", "19"],
+        &["XRANGE", "s", "-", "+"],
+        &["XTRIM", "s", "MAXLEN", "~", "0", "LIMIT", "2"],
+        &["XLEN", "s"],
+        &["CONFIG", "SET", "stream-node-max-bytes", "1k"],
+        &["CONFIG", "GET", "stream-node-max-bytes"],
+        &["CONFIG", "SET", "stream-node-max-entries", "0"],
+        &["XADD", "big", "1-0", "f", &"x".repeat(600)],
+        &["XADD", "big", "2-0", "f", &"x".repeat(600)],
+        &["XADD", "big", "3-0", "f", "v"],
+        &["XINFO", "STREAM", "big"],
+        &["XTRIM", "big", "MAXLEN", "~", "1"],
+        &["XLEN", "big"],
+    ]);
+    d.finish();
+}

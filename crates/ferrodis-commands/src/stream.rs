@@ -11,7 +11,9 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use ferrodis_engine::stream::{Fields, Group, StreamId, StreamValue, Trim, ENTRIES_READ_INVALID};
+use ferrodis_engine::stream::{
+    Fields, Group, NodeLimits, StreamId, StreamValue, Trim, ENTRIES_READ_INVALID,
+};
 use ferrodis_engine::{Entry, Shard, Value};
 use ferrodis_protocol::ReplyBuf;
 
@@ -199,15 +201,27 @@ fn parse_xadd_id(a: &[u8]) -> Result<(StreamId, bool), CommandError> {
     Ok((parse_id(a)?, true))
 }
 
-/// The approximate-trim entry budget Redis uses when LIMIT is not given
-/// (100 times stream-node-max-entries).
-fn trim_limit(t: &TrimArgs) -> u64 {
+/// stream-node-max-bytes / -entries from the live config.
+fn node_limits(ctx: &Ctx<'_>) -> NodeLimits {
+    let c = ctx.srv.config.read();
+    NodeLimits {
+        max_bytes: usize::try_from(c.stream_node_max_bytes).unwrap_or(usize::MAX),
+        max_entries: usize::try_from(c.stream_node_max_entries).unwrap_or(usize::MAX),
+    }
+}
+
+/// The approximate-trim entry budget Redis uses when LIMIT is not given:
+/// 100 times stream-node-max-entries, or 10,000 without a node limit.
+fn trim_limit(ctx: &Ctx<'_>, t: &TrimArgs) -> u64 {
     if !t.approx {
         return 0;
     }
     match t.limit {
         Some(n) => n as u64,
-        None => 100 * ferrodis_engine::stream::NODE_MAX_ENTRIES as u64,
+        None => match node_limits(ctx).max_entries {
+            0 => 10_000,
+            n => 100u64.saturating_mul(n as u64),
+        },
     }
 }
 
@@ -237,6 +251,8 @@ fn xadd(ctx: &mut Ctx<'_>) -> CmdResult {
             return Err(CommandError::StreamIdZero);
         }
     }
+    let lim = node_limits(ctx);
+    let budget = trim_limit(ctx, &t);
     let key = &argv[1];
     let now = ctx.now_ms;
     let mut shard = ctx.srv.keyspace.db(ctx.client.db).lock(key);
@@ -277,11 +293,11 @@ fn xadd(ctx: &mut Ctx<'_>) -> CmdResult {
         .chunks_exact(2)
         .map(|p| (&p[0][..], &p[1][..]))
         .collect();
-    s.append(id, &pairs);
+    s.append(id, &pairs, lim);
     let mut trimmed = 0;
     let mut prop_trim = None;
     if let Some(how) = t.how {
-        trimmed = s.trim(how, t.approx, trim_limit(&t));
+        trimmed = s.trim(how, t.approx, budget);
         if t.approx {
             prop_trim = Some(exact_trim_args(s, how));
         }
@@ -341,6 +357,7 @@ fn xtrim(ctx: &mut Ctx<'_>) -> CmdResult {
     let mut shard = ctx.srv.keyspace.db(ctx.client.db).lock(key);
     let exists = lookup_stream(&mut shard, key, ctx.now_ms)?.is_some();
     let t = parse_trim_args(argv, false)?;
+    let budget = trim_limit(ctx, &t);
     if !exists {
         drop(shard);
         ctx.reply().integer(0);
@@ -350,7 +367,7 @@ fn xtrim(ctx: &mut Ctx<'_>) -> CmdResult {
         return Err(CommandError::WrongType);
     };
     let how = t.how.ok_or(CommandError::StreamXtrimNoStrategy)?;
-    let n = s.trim(how, t.approx, trim_limit(&t));
+    let n = s.trim(how, t.approx, budget);
     let tr = exact_trim_args(s, how);
     drop(shard);
     ctx.reply().integer(n as i64);

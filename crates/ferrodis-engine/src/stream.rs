@@ -31,6 +31,23 @@ pub const NODE_MAX_ENTRIES: usize = 100;
 /// Redis's default stream-node-max-bytes.
 pub const NODE_MAX_BYTES: usize = 4096;
 
+/// When a node stops taking entries (stream-node-max-bytes / -entries;
+/// 0 means no limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeLimits {
+    pub max_bytes: usize,
+    pub max_entries: usize,
+}
+
+impl Default for NodeLimits {
+    fn default() -> Self {
+        NodeLimits {
+            max_bytes: NODE_MAX_BYTES,
+            max_entries: NODE_MAX_ENTRIES,
+        }
+    }
+}
+
 const DELETED: u8 = 1;
 const SAME_FIELDS: u8 = 2;
 
@@ -439,11 +456,17 @@ impl StreamValue {
 
     /// Appends an entry with `id` (the caller checked it is above
     /// `last_id`). Pairs must be non-empty.
-    pub fn append(&mut self, id: StreamId, pairs: &[(&[u8], &[u8])]) {
-        let fits = self
-            .nodes
-            .last_key_value()
-            .is_some_and(|(_, n)| n.count < NODE_MAX_ENTRIES && n.bytes() < NODE_MAX_BYTES);
+    pub fn append(&mut self, id: StreamId, pairs: &[(&[u8], &[u8])], lim: NodeLimits) {
+        // As Redis decides: a new node when this entry's strings would take
+        // the node to the byte limit, or the node has its entry count.
+        let new_bytes: usize = pairs.iter().map(|(f, v)| f.len() + v.len()).sum();
+        let max_bytes = match lim.max_bytes {
+            0 => 1 << 30,
+            b => b.min(1 << 30),
+        };
+        let fits = self.nodes.last_key_value().is_some_and(|(_, n)| {
+            (lim.max_entries == 0 || n.count < lim.max_entries) && n.bytes() + new_bytes < max_bytes
+        });
         if !fits {
             if let Some(mut last) = self.nodes.last_entry() {
                 last.get_mut().buf.shrink_to_fit();
@@ -474,7 +497,7 @@ impl StreamValue {
     /// the caller; counters are restored separately).
     pub fn load_append(&mut self, id: StreamId, pairs: &[(&[u8], &[u8])]) {
         let (added, last) = (self.entries_added, self.last_id);
-        self.append(id, pairs);
+        self.append(id, pairs, NodeLimits::default());
         self.entries_added = added;
         if last > id {
             self.last_id = last;
@@ -843,7 +866,7 @@ mod tests {
             } else {
                 vec![(b"f", v.as_bytes())]
             };
-            s.append(id(i, 0), &pairs);
+            s.append(id(i, 0), &pairs, NodeLimits::default());
         }
         assert_eq!(s.len(), 250);
         assert_eq!(s.node_count(), 3);
@@ -883,7 +906,7 @@ mod tests {
     fn trimming() {
         let mut s = StreamValue::new();
         for i in 1..=250u64 {
-            s.append(id(i, 0), &[(b"f", b"v")]);
+            s.append(id(i, 0), &[(b"f", b"v")], NodeLimits::default());
         }
         assert_eq!(s.trim(Trim::MaxLen(180), true, 0), 0);
         assert_eq!(s.trim(Trim::MaxLen(150), true, 0), 100);
@@ -919,7 +942,7 @@ mod tests {
     fn next_ids() {
         let mut s = StreamValue::new();
         assert_eq!(s.next_id(None, 5), Some(id(5, 0)));
-        s.append(id(5, 3), &[(b"f", b"v")]);
+        s.append(id(5, 3), &[(b"f", b"v")], NodeLimits::default());
         assert_eq!(s.next_id(None, 5), Some(id(5, 4)));
         assert_eq!(s.next_id(Some(5), 0), Some(id(5, 4)));
         assert_eq!(s.next_id(Some(4), 0), None);

@@ -292,7 +292,7 @@ mod tests {
             } else {
                 vec![(b"f", v.as_bytes()), (b"n", b"-5")]
             };
-            s.append(StreamId::new(i, i % 4), &pairs);
+            s.append(StreamId::new(i, i % 4), &pairs, Default::default());
         }
         s.delete(StreamId::new(3, 3));
         s.delete(StreamId::new(120, 0));
