@@ -4,9 +4,9 @@
 //! Layout, like Redis's listpack-per-radix-node design: entries live in
 //! *nodes* kept in a `BTreeMap` keyed by the node's master id (the id of
 //! the first entry ever appended to it). A node is one byte buffer of
-//! entries, appended until it holds `NODE_MAX_ENTRIES` entries (deleted
-//! ones included) or `NODE_MAX_BYTES` bytes, as Redis's default
-//! stream-node-max-entries / -bytes. Each entry is
+//! entries, appended until it holds stream-node-max-entries entries
+//! (deleted ones included) or the next entry would take it to
+//! stream-node-max-bytes (`NodeLimits`; Redis's defaults are 100 / 4096). Each entry is
 //! `[flags][ms - master.ms varint][seq varint][payload len varint][payload]`;
 //! when its field names equal the node's master field names (the first
 //! entry's) the payload is only the values (flag `SAME_FIELDS`), otherwise
