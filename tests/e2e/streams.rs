@@ -589,6 +589,53 @@ fn blocking_scenarios(port: u16) -> Vec<String> {
     a.cmd(&["SET", "s", "x"]);
     out.push(format!("xreadgroup type change: {:?}", b.read()));
     a.cmd(&["DEL", "s"]);
+    // One XADD serves every XREAD reader and one consumer of a group,
+    // whatever order they blocked in; the other consumer waits on.
+    a.cmd(&["XGROUP", "CREATE", "m", "g", "$", "MKSTREAM"]);
+    let mut w: Vec<RawConn> = (0..4).map(|_| RawConn::connect(port)).collect();
+    send(
+        &mut w[0],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c1",
+            "BLOCK",
+            "0",
+            "STREAMS",
+            "m",
+            ">",
+        ],
+    );
+    pause();
+    send(
+        &mut w[1],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c2",
+            "BLOCK",
+            "0",
+            "STREAMS",
+            "m",
+            ">",
+        ],
+    );
+    pause();
+    send(&mut w[2], &["XREAD", "BLOCK", "0", "STREAMS", "m", "$"]);
+    pause();
+    send(&mut w[3], &["XREAD", "BLOCK", "0", "STREAMS", "m", "$"]);
+    pause();
+    a.cmd(&["XADD", "m", "1-1", "k", "v"]);
+    out.push(format!("reader 1: {:?}", w[2].read()));
+    out.push(format!("reader 2: {:?}", w[3].read()));
+    a.cmd(&["XADD", "m", "2-1", "k", "v"]);
+    // Which consumer got which entry depends on the order they blocked
+    // in, which the pauses only make likely: compare them as a set.
+    let mut consumers = [format!("{:?}", w[0].read()), format!("{:?}", w[1].read())];
+    consumers.sort();
+    out.push(format!("consumers: {consumers:?}"));
     // Timeouts, RESP3, and no blocking inside MULTI.
     out.push(format!(
         "timeout: {:?}",

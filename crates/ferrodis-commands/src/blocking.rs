@@ -127,6 +127,26 @@ impl BlockingRegistry {
         }
     }
 
+    /// Wakes every client waiting on `key`. Streams need this: an entry
+    /// added to a stream is there for every reader, not taken by the first
+    /// (readers not served wait again).
+    pub fn signal_all(&self, db: usize, key: &[u8], clients: &ClientRegistry) {
+        if !self.has_waiters() {
+            return;
+        }
+        let ids: Vec<u64> = {
+            let w = self.waiters.lock();
+            w.get(&(db, Bytes::copy_from_slice(key)))
+                .map(|q| q.iter().copied().collect())
+                .unwrap_or_default()
+        };
+        for id in ids {
+            if let Some(c) = clients.get(id) {
+                (c.waker)();
+            }
+        }
+    }
+
     /// Wakes the first client waiting on `key`, if any.
     pub fn signal(&self, db: usize, key: &[u8], clients: &ClientRegistry) {
         let first = {

@@ -308,6 +308,9 @@ fn xadd(ctx: &mut Ctx<'_>) -> CmdResult {
         emit(ctx.srv, ctx.client, class::NEW, "new", key);
     }
     emit(ctx.srv, ctx.client, class::STREAM, "xadd", key);
+    ctx.srv
+        .blocking
+        .signal_all(ctx.client.db, key, &ctx.srv.clients);
     if trimmed > 0 {
         emit(ctx.srv, ctx.client, class::STREAM, "xtrim", key);
     }
@@ -1027,7 +1030,7 @@ fn xgroup_destroy(ctx: &mut Ctx<'_>) -> CmdResult {
         // Wake clients blocked on this group so they see it is gone.
         ctx.srv
             .blocking
-            .signal(ctx.client.db, key, &ctx.srv.clients);
+            .signal_all(ctx.client.db, key, &ctx.srv.clients);
     }
     Ok(())
 }
