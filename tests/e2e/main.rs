@@ -28,6 +28,7 @@ mod pubsub;
 mod replication;
 mod scripting;
 mod sets;
+mod streams;
 mod strings;
 mod transactions;
 mod zsets;

@@ -73,9 +73,114 @@ pub(crate) fn populate(c: &mut RawConn) {
     }
     c.cmd(&argv);
     c.cmd(&["EXPIRE", "zset:big", "100000"]);
+    populate_streams(c);
     c.cmd(&["SELECT", "3"]);
     c.cmd(&["SET", "in-db3", "yes"]);
     c.cmd(&["SELECT", "0"]);
+}
+
+/// Streams: several nodes, entries with and without the master fields,
+/// deletions (tombstones and an emptied stream), consumer groups with
+/// pending entries, consumers and read counters.
+fn populate_streams(c: &mut RawConn) {
+    let long = "abcdefghij".repeat(60);
+    for i in 1..=350u32 {
+        let id = format!("{i}-{}", i % 3);
+        let n = (i * 1000).to_string();
+        let v = i.to_string();
+        if i % 5 == 0 {
+            c.cmd(&["XADD", "stream:big", &id, "other", &v, "x", "-17"]);
+        } else if i % 50 == 0 {
+            c.cmd(&["XADD", "stream:big", &id, "f", &long]);
+        } else {
+            c.cmd(&["XADD", "stream:big", &id, "f", &v, "n", &n]);
+        }
+    }
+    c.cmd(&["XDEL", "stream:big", "3-0", "150-0", "200-2"]);
+    c.cmd(&["XGROUP", "CREATE", "stream:big", "g1", "0"]);
+    c.cmd(&["XGROUP", "CREATE", "stream:big", "g2", "$"]);
+    c.cmd(&[
+        "XREADGROUP",
+        "GROUP",
+        "g1",
+        "alice",
+        "COUNT",
+        "10",
+        "STREAMS",
+        "stream:big",
+        ">",
+    ]);
+    c.cmd(&[
+        "XREADGROUP",
+        "GROUP",
+        "g1",
+        "bob",
+        "COUNT",
+        "5",
+        "STREAMS",
+        "stream:big",
+        ">",
+    ]);
+    c.cmd(&["XACK", "stream:big", "g1", "2-2"]);
+    c.cmd(&["XGROUP", "CREATECONSUMER", "stream:big", "g2", "carol"]);
+    c.cmd(&["XADD", "stream:empty", "1-1", "a", "b"]);
+    c.cmd(&["XDEL", "stream:empty", "1-1"]);
+    c.cmd(&["XGROUP", "CREATE", "stream:empty", "eg", "$"]);
+    c.cmd(&["XADD", "stream:small", "5-5", "k", "v"]);
+    c.cmd(&[
+        "XSETID",
+        "stream:small",
+        "9-9",
+        "ENTRIESADDED",
+        "7",
+        "MAXDELETEDID",
+        "6-0",
+    ]);
+}
+
+/// A stream as XINFO STREAM FULL shows it, without the radix tree figures
+/// (internal layout, which may differ after a load) and consumers'
+/// seen-times (an AOF replays consumer creation at load time, in Redis
+/// too).
+fn stream_content(c: &mut RawConn, k: &[u8]) -> String {
+    let r = c.cmd(&[&b"XINFO"[..], b"STREAM", k, b"FULL", b"COUNT", b"0"]);
+    let items = r.items();
+    let mut out = Vec::new();
+    for pair in items.chunks(2) {
+        let name = String::from_utf8_lossy(pair[0].bytes().unwrap_or_default()).to_string();
+        if name.starts_with("radix") {
+            continue;
+        }
+        let mut v = format!("{:?}", pair.get(1));
+        if name == "groups" {
+            v = mask_seen_times(&pair[1]);
+        }
+        out.push(format!("{name}={v}"));
+    }
+    out.join(" ")
+}
+
+/// The groups of XINFO STREAM FULL with each consumer's seen-time blanked.
+fn mask_seen_times(groups: &Resp) -> String {
+    let mut out = Vec::new();
+    for g in groups.items() {
+        let f = g.items();
+        for pair in f.chunks(2) {
+            let name = pair[0].bytes().unwrap_or_default();
+            if name != b"consumers" {
+                out.push(format!("{:?}", pair));
+                continue;
+            }
+            for c in pair[1].items() {
+                for cp in c.items().chunks(2) {
+                    if cp[0].bytes() != Some(&b"seen-time"[..]) {
+                        out.push(format!("{cp:?}"));
+                    }
+                }
+            }
+        }
+    }
+    out.join(",")
 }
 
 /// Everything observable about a dataset: per database, per key, its
@@ -100,6 +205,7 @@ pub(crate) fn dataset(port: u16) -> BTreeMap<(usize, Vec<u8>), String> {
                     "{:?}",
                     c.cmd(&[&b"ZRANGE"[..], &k, b"0", b"-1", b"WITHSCORES"])
                 ),
+                "stream" => stream_content(&mut c, &k),
                 other => other.to_string(),
             };
             let ttl = c.cmd(&[&b"PTTL"[..], &k]).int() > 0;

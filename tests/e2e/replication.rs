@@ -14,7 +14,7 @@ use crate::common::{RawConn, Server};
 use crate::persistence::{dataset, populate};
 
 /// Both flavours get the same flags: full syncs start at once.
-fn node(flavor: Flavor, extra: &[&str]) -> Server {
+pub(crate) fn node(flavor: Flavor, extra: &[&str]) -> Server {
     let mut args = vec!["--repl-diskless-sync-delay", "0"];
     args.extend_from_slice(extra);
     Server::spawn(flavor, &args)
@@ -29,7 +29,7 @@ fn info_field(c: &mut RawConn, section: &str, field: &str) -> String {
         .to_string()
 }
 
-fn replicate(replica: &Server, master: &Server) {
+pub(crate) fn replicate(replica: &Server, master: &Server) {
     let mut c = replica.raw();
     let r = c.cmd(&["REPLICAOF", "127.0.0.1", &master.port().to_string()]);
     assert!(r.text().starts_with("OK"), "{r:?}");
@@ -37,7 +37,7 @@ fn replicate(replica: &Server, master: &Server) {
 
 /// Waits until the replica's link is up and it applied everything the
 /// primary has written.
-fn wait_in_sync(master: &Server, replica: &Server) {
+pub(crate) fn wait_in_sync(master: &Server, replica: &Server) {
     let (mut m, mut r) = (master.raw(), replica.raw());
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
@@ -104,7 +104,7 @@ fn write_load(c: &mut RawConn, n: usize, seed: u64) {
 /// Type, value and TTL of every key. Not the encoding: a replica applying
 /// SET for INCRBYFLOAT stores an integer-looking result as an integer,
 /// as a Redis replica does, while its primary keeps a string.
-fn assert_same_data(master: &Server, replica: &Server, what: &str) {
+pub(crate) fn assert_same_data(master: &Server, replica: &Server, what: &str) {
     let strip = |m: std::collections::BTreeMap<(usize, Vec<u8>), String>| {
         m.into_iter()
             .map(|(k, v)| {

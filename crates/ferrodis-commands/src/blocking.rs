@@ -41,6 +41,9 @@ pub struct BlockRequest {
     /// None blocks forever.
     pub timeout: Option<Duration>,
     pub on_timeout: TimeoutReply,
+    /// Arguments to re-run with instead of the original ones (XREAD pins
+    /// `$` to the id it meant when the command first ran).
+    pub rerun_argv: Option<Vec<Bytes>>,
 }
 
 /// Parses a blocking timeout in seconds (a float; 0 means forever) with
@@ -124,6 +127,26 @@ impl BlockingRegistry {
         }
     }
 
+    /// Wakes every client waiting on `key`. Streams need this: an entry
+    /// added to a stream is there for every reader, not taken by the first
+    /// (readers not served wait again).
+    pub fn signal_all(&self, db: usize, key: &[u8], clients: &ClientRegistry) {
+        if !self.has_waiters() {
+            return;
+        }
+        let ids: Vec<u64> = {
+            let w = self.waiters.lock();
+            w.get(&(db, Bytes::copy_from_slice(key)))
+                .map(|q| q.iter().copied().collect())
+                .unwrap_or_default()
+        };
+        for id in ids {
+            if let Some(c) = clients.get(id) {
+                (c.waker)();
+            }
+        }
+    }
+
     /// Wakes the first client waiting on `key`, if any.
     pub fn signal(&self, db: usize, key: &[u8], clients: &ClientRegistry) {
         let first = {
@@ -159,7 +182,23 @@ impl Ctx<'_> {
             keys: keys.to_vec(),
             timeout,
             on_timeout,
+            rerun_argv: None,
         });
+    }
+
+    /// [`Ctx::block`], re-running later with `argv` instead of the
+    /// command's own arguments.
+    pub fn block_with_argv(
+        &mut self,
+        keys: &[Bytes],
+        timeout: Option<Duration>,
+        on_timeout: TimeoutReply,
+        argv: Vec<Bytes>,
+    ) {
+        self.block(keys, timeout, on_timeout);
+        if let Some(b) = self.client.block.as_mut() {
+            b.rerun_argv = Some(argv);
+        }
     }
 }
 

@@ -354,6 +354,82 @@ pub enum CommandError {
     #[error("ERR Error trying to load the RDB dump, check server logs.")]
     DebugReloadLoad,
     // --- end operator tooling ---
+    // --- stream family (stream.rs) ---
+    #[error("ERR Invalid stream ID specified as stream command argument")]
+    StreamInvalidId,
+    #[error("ERR The ID specified in XADD is equal or smaller than the target stream top item")]
+    StreamIdTooSmall,
+    #[error("ERR Elements are too large to be stored")]
+    StreamElementsTooLarge,
+    #[error("ERR The ID specified in XADD must be greater than 0-0")]
+    StreamIdZero,
+    #[error("ERR The stream has exhausted the last possible ID, unable to add more items")]
+    StreamExhausted,
+    #[error("ERR The MAXLEN argument must be >= 0.")]
+    StreamMaxlenNegative,
+    #[error("ERR The LIMIT argument must be >= 0.")]
+    StreamLimitNegative,
+    #[error("ERR syntax error, MAXLEN and MINID options at the same time are not compatible")]
+    StreamMaxlenAndMinid,
+    #[error("ERR syntax error, LIMIT cannot be used without specifying a trimming strategy")]
+    StreamLimitWithoutStrategy,
+    #[error("ERR syntax error, LIMIT cannot be used without the special ~ option")]
+    StreamLimitWithoutApprox,
+    #[error("ERR syntax error, XTRIM must be called with a trimming strategy")]
+    StreamXtrimNoStrategy,
+    #[error("ERR invalid start ID for the interval")]
+    StreamInvalidStart,
+    #[error("ERR invalid end ID for the interval")]
+    StreamInvalidEnd,
+    #[error(
+        "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified."
+    )]
+    StreamUnbalanced,
+    #[error("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.")]
+    StreamDollarInGroup,
+    #[error("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.")]
+    StreamNoackInXread,
+    #[error("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.")]
+    StreamGtOutsideGroup,
+    #[error("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.")]
+    StreamGroupInXread,
+    #[error("ERR Missing GROUP option for XREADGROUP")]
+    StreamMissingGroup,
+    #[error("NOGROUP No such key '{0}' or consumer group '{1}' in XREADGROUP with GROUP option")]
+    StreamNoGroupRead(Lossy, Lossy),
+    #[error("NOGROUP No such key '{0}' or consumer group '{1}'")]
+    StreamNoKeyOrGroup(Lossy, Lossy),
+    #[error("NOGROUP No such consumer group '{1}' for key name '{0}'")]
+    StreamNoGroup(Lossy, Lossy),
+    #[error("BUSYGROUP Consumer Group name already exists")]
+    StreamBusyGroup,
+    #[error("ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.")]
+    StreamXgroupNoKey,
+    #[error("ERR value for ENTRIESREAD must be positive or -1")]
+    StreamEntriesRead,
+    #[error("ERR The ID specified in XSETID is smaller than the target stream top item")]
+    StreamSetIdSmaller,
+    #[error("ERR The entries_added specified in XSETID is smaller than the target stream length")]
+    StreamSetIdEntriesAdded,
+    #[error("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id")]
+    StreamSetIdMaxDeleted,
+    #[error("ERR entries_added must be positive")]
+    StreamEntriesAddedNegative,
+    #[error("ERR Invalid min-idle-time argument for {0}")]
+    StreamMinIdle(&'static str),
+    #[error("ERR Invalid {0} option argument for XCLAIM")]
+    StreamClaimOption(&'static str),
+    #[error("ERR Unrecognized XCLAIM option '{0}'")]
+    StreamClaimUnknown(Lossy),
+    #[error("ERR COUNT must be > 0")]
+    StreamCountPositive,
+    #[error("UNBLOCKED the stream key no longer exists")]
+    StreamKeyDeletedWhileBlocked,
+    #[error("NOGROUP the consumer group this client was blocked on no longer exists")]
+    StreamGroupDeletedWhileBlocked,
+    #[error("ERR timeout is not an integer or out of range")]
+    StreamTimeoutNotInt,
+    // --- end stream family ---
 }
 
 /// Bytes shown in an error the way Redis prints a C string: lossy UTF-8 with

@@ -14,7 +14,7 @@
 //! - [`blocking`]: clients blocked on keys (BLPOP and friends).
 //! - families: [`connection`], [`server`], [`command`], [`string`],
 //!   [`keyspace`] (Redis's "generic"), [`hash`], [`set`],
-//!   [`memory`], [`list`] (with the blocking pops), [`sort`], [`zset`],
+//!   [`memory`], [`list`] (with the blocking pops), [`sort`], [`zset`], [`stream`],
 //!   [`multi`] (MULTI/EXEC/WATCH), [`script`] (EVAL and SCRIPT: Lua),
 //!   operator tooling: [`slowlog`], [`monitor`], [`latency`], [`debug`].
 //! - [`stats`]: per-thread command statistics, latency histograms and
@@ -52,6 +52,7 @@ pub mod slowlog;
 pub mod sort;
 pub mod spec;
 pub mod stats;
+pub mod stream;
 pub mod string;
 pub mod table;
 pub mod typed;

@@ -19,6 +19,8 @@ fn collection_len(v: &Value) -> usize {
         Value::Hash(h) => h.len(),
         Value::Set(s) => s.len(),
         Value::ZSet(z) => z.len(),
+        // A stream is cloned node by node (each a packed buffer).
+        Value::Stream(s) => s.node_count(),
     }
 }
 

@@ -527,6 +527,7 @@ fn wait(ctx: &mut Ctx<'_>) -> CmdResult {
         keys: Vec::new(),
         timeout: (timeout > 0).then(|| Duration::from_millis(timeout as u64)),
         on_timeout: TimeoutReply::Rerun,
+        rerun_argv: None,
     });
     Ok(())
 }

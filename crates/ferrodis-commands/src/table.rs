@@ -144,6 +144,7 @@ pub fn table() -> &'static Table {
             crate::hash::COMMANDS,
             crate::set::COMMANDS,
             crate::zset::COMMANDS,
+            crate::stream::COMMANDS,
             crate::pubsub::COMMANDS,
             crate::multi::COMMANDS,
             crate::script::COMMANDS,

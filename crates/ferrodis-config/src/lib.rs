@@ -213,6 +213,9 @@ pub struct Config {
     pub hash_max_listpack_value: u64,
     /// Sets: most members kept in the intset encoding.
     pub set_max_intset_entries: u64,
+    /// Streams: a node's limits (bytes, entries; 0 = no limit).
+    pub stream_node_max_bytes: u64,
+    pub stream_node_max_entries: u64,
     /// Lists: a node's size limit (negative: -1..-5 for 4..64 KB of
     /// packed bytes; positive: most elements per node).
     pub list_max_listpack_size: i64,
@@ -294,6 +297,8 @@ impl Default for Config {
             hash_max_listpack_entries: 512,
             hash_max_listpack_value: 64,
             set_max_intset_entries: 512,
+            stream_node_max_bytes: 4096,
+            stream_node_max_entries: 100,
             list_max_listpack_size: -2,
             list_compress_depth: 0,
             file: None,

@@ -8,6 +8,7 @@
 //! - [`list`]: `ListValue`, lists as a chain of packed nodes (quicklist).
 //! - [`zset`]: sorted-set values (listpack, or a map plus an
 //!   order-statistic treap) and their rank/range operations.
+//! - [`stream`]: stream values (entries in packed nodes, consumer groups).
 //! - [`dense`]: `DenseMap`, the compact dictionary shards store keys in.
 //! - [`shard`]: one lock's worth of keys (`Shard`, `Entry`): lazy expiry,
 //!   the TTL index walked by active expiry, SCAN, random sampling.
@@ -44,6 +45,7 @@ pub mod listpack;
 pub mod set;
 pub mod shard;
 pub mod small;
+pub mod stream;
 pub mod value;
 pub mod zset;
 

@@ -4,6 +4,7 @@
 //!
 //! Layout:
 //! - [`rdb`]: the value and file encoders and the loader.
+//! - [`stream`]: stream values (types 15 and 19).
 //! - [`blobs`]: listpack, ziplist, zipmap and intset containers.
 //! - [`lzf`], [`crc64`]: string compression and the checksum.
 //!
@@ -16,5 +17,6 @@ pub mod crc64;
 pub mod lzf;
 pub mod rdb;
 pub mod save;
+pub mod stream;
 
 pub use rdb::{LoadLimits, RdbError};

@@ -131,6 +131,11 @@ impl Encoder {
 
     /// A string, as Redis stores it: small integers as integers, long
     /// strings LZF-compressed when that saves space, else raw.
+    /// Bytes as they are (no length prefix).
+    pub fn raw(&mut self, b: &[u8]) {
+        self.buf.extend_from_slice(b);
+    }
+
     pub fn string(&mut self, s: &[u8]) {
         if s.len() <= 11 {
             if let Some(v) = blobs::as_int(s) {
@@ -180,6 +185,7 @@ impl Encoder {
             Value::Hash(h) => self.hash(h),
             Value::Set(s) => self.set(s),
             Value::ZSet(z) => self.zset(z),
+            Value::Stream(st) => crate::stream::encode(self, st),
         }
     }
 
@@ -409,7 +415,7 @@ impl<W: Write> FileWriter<W> {
 
 // ---------------------------------------------------------------- reading
 
-struct Cursor<'a> {
+pub(crate) struct Cursor<'a> {
     b: &'a [u8],
     pos: usize,
 }
@@ -428,7 +434,7 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    fn take(&mut self, n: usize) -> Result<&'a [u8], RdbError> {
+    pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8], RdbError> {
         let end = self
             .pos
             .checked_add(n)
@@ -465,7 +471,7 @@ impl<'a> Cursor<'a> {
         })
     }
 
-    fn len(&mut self) -> Result<u64, RdbError> {
+    pub(crate) fn len(&mut self) -> Result<u64, RdbError> {
         match self.raw_len()? {
             Len::Plain(n) => Ok(n),
             Len::Encoded(_) => Err(self.err("Unexpected string encoding where a length was due")),
@@ -474,7 +480,7 @@ impl<'a> Cursor<'a> {
 
     /// A length used to size a collection: bounded by the bytes left, so
     /// a corrupt count cannot make us reserve absurd amounts.
-    fn count(&mut self) -> Result<usize, RdbError> {
+    pub(crate) fn count(&mut self) -> Result<usize, RdbError> {
         let n = self.len()?;
         if n > (self.b.len() - self.pos) as u64 {
             return Err(self.err("Collection length larger than the remaining data"));
@@ -482,7 +488,7 @@ impl<'a> Cursor<'a> {
         Ok(n as usize)
     }
 
-    fn string(&mut self) -> Result<std::borrow::Cow<'a, [u8]>, RdbError> {
+    pub(crate) fn string(&mut self) -> Result<std::borrow::Cow<'a, [u8]>, RdbError> {
         match self.raw_len()? {
             Len::Plain(n) => {
                 let n = usize::try_from(n).map_err(|_| self.err("String length overflow"))?;
@@ -706,7 +712,9 @@ fn read_value(c: &mut Cursor<'_>, ty: u8, lim: &LoadLimits) -> Result<Value, Rdb
             hash_from(owned.chunks_exact(2).map(|p| (&p[0][..], &p[1][..])), lim)
                 .ok_or_else(|| bad("Duplicate or empty hash"))?
         }
-        15 | 19 => return Err(bad("Stream values are not supported yet")),
+        crate::stream::T_STREAM_LISTPACKS | crate::stream::T_STREAM_LISTPACKS_2 => {
+            Value::Stream(Box::new(crate::stream::decode(c, ty).map_err(blob_err)?))
+        }
         6 | 7 => return Err(bad("Module values are not supported")),
         _ => return Err(bad(&format!("Unknown RDB value type {ty}"))),
     })

@@ -370,8 +370,9 @@ pub async fn serve(
                         output_limit_reached(&shared);
                         break 'conn;
                     }
-                    if let Some(req) = client.block.take() {
-                        blocked = Some((std::mem::take(&mut argv), req));
+                    if let Some(mut req) = client.block.take() {
+                        let own = std::mem::take(&mut argv);
+                        blocked = Some((req.rerun_argv.take().unwrap_or(own), req));
                         break;
                     }
                     if client.after != After::Continue {
