@@ -138,6 +138,7 @@ pub fn table() -> &'static Table {
             crate::pubsub::COMMANDS,
             crate::multi::COMMANDS,
             crate::script::COMMANDS,
+            crate::script::function::COMMANDS,
             crate::persistence::COMMANDS,
             crate::aof::COMMANDS,
             crate::repl::COMMANDS,

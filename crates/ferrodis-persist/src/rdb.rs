@@ -292,6 +292,57 @@ pub fn dump_payload(v: &Value) -> Vec<u8> {
     e.buf
 }
 
+/// FUNCTION DUMP's payload: one FUNCTION2 record per library, then the
+/// RDB version and a CRC-64, as DUMP's envelope.
+pub fn functions_payload<'a>(codes: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
+    let mut e = Encoder::new(true);
+    for code in codes {
+        e.byte(OP_FUNCTION2);
+        e.string(code);
+    }
+    e.buf.extend_from_slice(&RDB_VERSION.to_le_bytes());
+    let crc = crc64::crc64(&e.buf);
+    e.buf.extend_from_slice(&crc.to_le_bytes());
+    e.buf
+}
+
+/// Why a FUNCTION RESTORE payload was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FunctionsPayloadError {
+    /// Wrong RDB version or CRC (DUMP's own refusal).
+    Envelope,
+    /// A record that is not a FUNCTION2 record.
+    NotAFunction,
+    /// A record that could not be read.
+    Corrupt,
+}
+
+/// Decodes FUNCTION DUMP's payload into the libraries' code.
+pub fn parse_functions_payload(p: &[u8]) -> Result<Vec<Vec<u8>>, FunctionsPayloadError> {
+    if p.len() < 10 {
+        return Err(FunctionsPayloadError::Envelope);
+    }
+    let footer = &p[p.len() - 10..];
+    let ver = u16::from_le_bytes([footer[0], footer[1]]);
+    let mut crc = [0u8; 8];
+    crc.copy_from_slice(&footer[2..10]);
+    if ver > RDB_VERSION || crc64::crc64(&p[..p.len() - 8]) != u64::from_le_bytes(crc) {
+        return Err(FunctionsPayloadError::Envelope);
+    }
+    let body = &p[..p.len() - 10];
+    let mut c = Cursor { b: body, pos: 0 };
+    let mut out = Vec::new();
+    while c.pos < body.len() {
+        let op = c.byte().map_err(|_| FunctionsPayloadError::Corrupt)?;
+        if op != OP_FUNCTION2 {
+            return Err(FunctionsPayloadError::NotAFunction);
+        }
+        let code = c.string().map_err(|_| FunctionsPayloadError::Corrupt)?;
+        out.push(code.into_owned());
+    }
+    Ok(out)
+}
+
 /// What a snapshot records about the server besides the keys.
 #[derive(Debug, Clone, Default)]
 pub struct Aux {
@@ -303,6 +354,9 @@ pub struct Aux {
     /// The database the replication stream is in at `repl_offset`.
     pub repl_stream_db: usize,
     pub aof_base: bool,
+    /// Function libraries' code (FUNCTION LOAD), written as FUNCTION2
+    /// records after the aux fields, before the keys, as Redis 7.0 does.
+    pub functions: Vec<bytes::Bytes>,
 }
 
 /// Streams an RDB file: header and aux fields on creation, then
@@ -337,6 +391,10 @@ impl<W: Write> FileWriter<W> {
             w.aux(b"repl-offset", off.to_string().as_bytes());
         }
         w.aux(b"aof-base", if aux.aof_base { b"1" } else { b"0" });
+        for code in &aux.functions {
+            w.enc.byte(OP_FUNCTION2);
+            w.enc.string(code);
+        }
         w.flush_buf()?;
         Ok(w)
     }

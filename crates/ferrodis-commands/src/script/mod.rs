@@ -31,6 +31,7 @@ pub mod cjson;
 pub mod cmsgpack;
 pub mod convert;
 pub mod engine;
+pub mod function;
 pub mod structlib;
 
 use std::cell::Cell;
@@ -79,6 +80,9 @@ pub struct RunInfo {
     pub kill: AtomicBool,
     /// The script has called a write command: it can no longer be killed.
     pub wrote: AtomicBool,
+    /// For FCALL: the function's name and the command (FUNCTION STATS);
+    /// None for EVAL.
+    pub function: Option<(Bytes, Vec<Bytes>)>,
 }
 
 /// Server-wide scripting state.
@@ -99,6 +103,8 @@ pub struct Scripting {
     /// Runs a script's work so that the executor thread it occupies is
     /// not starved (set by the server: tokio's `block_in_place`).
     offload: OnceLock<Offload>,
+    /// The function libraries (FUNCTION LOAD).
+    pub functions: function::Functions,
 }
 
 /// How to run work that may take long on an executor thread.
@@ -116,6 +122,7 @@ impl Default for Scripting {
             runs: Mutex::new(Vec::new()),
             ended: Condvar::new(),
             offload: OnceLock::new(),
+            functions: Default::default(),
         }
     }
 }
@@ -155,13 +162,19 @@ impl Scripting {
     }
 
     /// Registers a run; the returned guard unregisters it.
-    fn start(&self, client_id: u64, threshold: Duration) -> RunGuard<'_> {
+    fn start(
+        &self,
+        client_id: u64,
+        threshold: Duration,
+        function: Option<(Bytes, Vec<Bytes>)>,
+    ) -> RunGuard<'_> {
         let info = Arc::new(RunInfo {
             client_id,
             started: Instant::now(),
             threshold,
             kill: AtomicBool::new(false),
             wrote: AtomicBool::new(false),
+            function,
         });
         let mut runs = self.runs.lock();
         runs.push(info.clone());
@@ -242,22 +255,28 @@ fn busy_wait(srv: &ServerState, client: &Client, e: &TableEntry) -> Result<(), C
             if e.spec.flags & ALLOW_BUSY != 0 {
                 return Ok(());
             }
-            return Err(CommandError::Busy);
+            return Err(if r.function.is_some() {
+                CommandError::BusyFunction
+            } else {
+                CommandError::Busy
+            });
         }
         scripting.ended.wait_until(&mut runs, deadline);
     }
 }
 
-/// INFO memory's scripting fields, in Redis 7.0's order (there is no
-/// functions engine: its figures are 0).
+/// INFO memory's scripting fields, in Redis 7.0's order (the functions'
+/// memory figures are not tracked apart: 0).
 pub fn info_memory(srv: &ServerState) -> String {
     use crate::server::bytes_human;
     let lua = engine::lua_memory() as u64;
     let scripts = srv.scripting.cached_bytes() as u64;
     format!(
-        "used_memory_lua:{lua}\r\nused_memory_vm_eval:{lua}\r\nused_memory_lua_human:{}\r\nused_memory_scripts_eval:{scripts}\r\nnumber_of_cached_scripts:{}\r\nnumber_of_functions:0\r\nnumber_of_libraries:0\r\nused_memory_vm_functions:0\r\nused_memory_vm_total:{lua}\r\nused_memory_vm_total_human:{}\r\nused_memory_functions:0\r\nused_memory_scripts:{scripts}\r\nused_memory_scripts_human:{}\r\n",
+        "used_memory_lua:{lua}\r\nused_memory_vm_eval:{lua}\r\nused_memory_lua_human:{}\r\nused_memory_scripts_eval:{scripts}\r\nnumber_of_cached_scripts:{}\r\nnumber_of_functions:{}\r\nnumber_of_libraries:{}\r\nused_memory_vm_functions:0\r\nused_memory_vm_total:{lua}\r\nused_memory_vm_total_human:{}\r\nused_memory_functions:0\r\nused_memory_scripts:{scripts}\r\nused_memory_scripts_human:{}\r\n",
         bytes_human(lua),
         srv.scripting.cached_scripts(),
+        srv.scripting.functions.function_count(),
+        srv.scripting.functions.library_count(),
         bytes_human(lua),
         bytes_human(scripts),
     )
@@ -400,14 +419,40 @@ fn eval_generic(ctx: &mut Ctx<'_>, by_sha: bool, read_only: bool) -> CmdResult {
     } else {
         load(ctx.srv, &ctx.argv[1])?
     };
-    if read_only && script.flags.shebang && !script.flags.no_writes {
+    run_generic(
+        ctx,
+        Some(&script),
+        sha,
+        None,
+        script.flags,
+        script.all_dbs,
+        nkeys,
+        read_only,
+    )
+}
+
+/// Runs a script or a function (`function`: its name) once admitted:
+/// the read-only and OOM checks of flagged scripts, the hold on the
+/// shards, the busy registry, then the engine.
+#[allow(clippy::too_many_arguments)]
+fn run_generic(
+    ctx: &mut Ctx<'_>,
+    script: Option<&Script>,
+    sha: [u8; 40],
+    function: Option<&Bytes>,
+    flags: ShebangFlags,
+    all_dbs: bool,
+    nkeys: usize,
+    read_only: bool,
+) -> CmdResult {
+    if read_only && flags.shebang && !flags.no_writes {
         return Err(CommandError::RoScriptWithWriteFlag);
     }
     // A script with a shebang is admitted once, before it runs: refused
     // over maxmemory unless it declares it does not need memory.
     let maxmemory = ferrodis_engine::evict::maxmemory();
     let oom = maxmemory > 0 && ferrodis_engine::alloc::used_memory() as u64 > maxmemory;
-    if oom && script.flags.shebang && !script.flags.no_writes && !script.flags.allow_oom {
+    if oom && flags.shebang && !flags.no_writes && !flags.allow_oom {
         return Err(CommandError::Oom);
     }
     let threshold = {
@@ -416,21 +461,26 @@ fn eval_generic(ctx: &mut Ctx<'_>, by_sha: bool, read_only: bool) -> CmdResult {
     };
     let srv = ctx.srv;
     let mut work = || {
-        let _hold = if script.all_dbs {
+        let _hold = if all_dbs {
             srv.keyspace.hold_all()
         } else {
             srv.keyspace.hold_dbs(&[ctx.client.db])
         };
-        let run = srv.scripting.start(ctx.client.id(), threshold);
+        let run = srv.scripting.start(
+            ctx.client.id(),
+            threshold,
+            function.map(|f| (f.clone(), ctx.argv.to_vec())),
+        );
         let opts = engine::RunOptions {
             sha,
-            read_only: read_only || script.flags.no_writes,
-            deny_oom: oom && !script.flags.allow_oom,
+            function: function.map(|f| &f[..]),
+            read_only: read_only || flags.no_writes,
+            deny_oom: oom && !flags.allow_oom,
             keys: &ctx.argv[3..3 + nkeys],
             args: &ctx.argv[3 + nkeys..],
             info: run.info.clone(),
         };
-        engine::run(srv, ctx.client, &script, opts);
+        engine::run(srv, ctx.client, script, opts);
     };
     match srv.scripting.offload.get() {
         Some(offload) => offload(&mut work),
@@ -498,6 +548,9 @@ fn script_kill(ctx: &mut Ctx<'_>) -> CmdResult {
     };
     if r.wrote.load(Ordering::Acquire) {
         return Err(CommandError::Unkillable);
+    }
+    if r.function.is_some() {
+        return Err(CommandError::BusyFunction);
     }
     r.kill.store(true, Ordering::Release);
     drop(runs);
