@@ -351,7 +351,13 @@ fn function_flush(ctx: &mut Ctx<'_>) -> CmdResult {
     match ctx.argc() {
         2 => {}
         3 if eq_ic(&ctx.argv[2], "ASYNC") || eq_ic(&ctx.argv[2], "SYNC") => {}
-        _ => return Err(CommandError::FunctionFlushOption),
+        3 => return Err(CommandError::FunctionFlushOption),
+        _ => {
+            return Err(CommandError::UnknownSubcommandOrArity {
+                sub: Lossy::new(&ctx.argv[1], 128),
+                container: "FUNCTION",
+            })
+        }
     }
     ctx.srv.scripting.functions.update(|reg| {
         *reg = Registry::default();
