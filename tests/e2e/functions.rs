@@ -576,7 +576,15 @@ fn functions_reach_a_replica() {
         let r = Server::spawn(Flavor::Ferrodis, &["--repl-diskless-sync-delay", "0"]);
         let mut rc = r.raw();
         rc.cmd(&["REPLICAOF", "127.0.0.1", &m.port().to_string()]);
-        wait_for("the full sync", || fcall_text(&mut rc, "hello") == "world");
+        wait_for("the full sync", || {
+            rc.cmd(&["FCALL_RO", "ro", "0"]) == Resp::bulk("ro")
+        });
+        // A function that does not declare no-writes is refused on a
+        // read-only replica before it runs, as Redis does.
+        assert_eq!(
+            fcall_text(&mut rc, "hello"),
+            "READONLY You can't write against a read only replica."
+        );
         mc.cmd(&[
             "FUNCTION",
             "LOAD",
@@ -591,8 +599,6 @@ fn functions_reach_a_replica() {
                 .len(),
             1
         );
-        // A replica refuses FCALL's writes but runs read-only functions.
-        assert_eq!(rc.cmd(&["FCALL_RO", "ro", "0"]).text(), "ro");
         mc.cmd(&["FUNCTION", "DELETE", "w"]);
         wait_for("the delete", || {
             rc.cmd(&["FUNCTION", "LIST", "LIBRARYNAME", "w"])
@@ -636,4 +642,61 @@ print(r.function_delete('pylib'))
         out,
         "pylib\n10\n10\npylib\npylib ['incrby2', 'peek']\nTrue\n12\nFunction not found\nTrue\n"
     );
+}
+
+/// On a replica, flagged functions are admitted by their flags: without
+/// no-writes they are refused on a read-only replica; with the link down
+/// and replica-serve-stale-data no, only allow-stale ones run. Both
+/// servers, each replicating its own kind.
+#[test]
+fn replica_admits_functions_by_their_flags() {
+    for flavor in [Flavor::Ferrodis, Flavor::Reference] {
+        let m = Server::spawn(flavor, &["--repl-diskless-sync-delay", "0"]);
+        let mut mc = m.raw();
+        mc.cmd(&[
+            "FUNCTION",
+            "LOAD",
+            &lib(
+                "flags",
+                "redis.register_function('w', function() return 1 end)
+redis.register_function{function_name='r', callback=function() return 2 end, flags={'no-writes'}}
+redis.register_function{function_name='s', callback=function() return 3 end, flags={'no-writes', 'allow-stale'}}",
+            ),
+        ]);
+        let r = Server::spawn(flavor, &["--repl-diskless-sync-delay", "0"]);
+        let mut rc = r.raw();
+        rc.cmd(&["REPLICAOF", "127.0.0.1", &m.port().to_string()]);
+        wait_for("the full sync", || {
+            rc.cmd(&["FCALL", "r", "0"]) == Resp::Int(2)
+        });
+        assert_eq!(
+            fcall_text(&mut rc, "w"),
+            "READONLY You can't write against a read only replica.",
+            "{flavor:?}"
+        );
+        // (Before FCALL_RO's own refusal.)
+        assert_eq!(
+            rc.cmd(&["FCALL_RO", "w", "0"]).text_or_error(),
+            "READONLY You can't write against a read only replica."
+        );
+        rc.cmd(&["CONFIG", "SET", "replica-serve-stale-data", "no"]);
+        drop(mc);
+        drop(m);
+        wait_for("the link to drop", || {
+            rc.cmd(&["INFO", "replication"])
+                .text()
+                .contains("master_link_status:down")
+        });
+        assert_eq!(
+            fcall_text(&mut rc, "r"),
+            "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
+            "{flavor:?}"
+        );
+        assert_eq!(rc.cmd(&["FCALL", "s", "0"]).int(), 3, "{flavor:?}");
+        assert_eq!(
+            fcall_text(&mut rc, "w"),
+            "READONLY You can't write against a read only replica.",
+            "{flavor:?}"
+        );
+    }
 }

@@ -290,6 +290,7 @@ fn fcall_generic(ctx: &mut Ctx<'_>, read_only: bool) -> CmdResult {
         shebang: true,
         no_writes: f.flags & 1 != 0,
         allow_oom: f.flags & 2 != 0,
+        allow_stale: f.flags & 4 != 0,
     };
     let name = f.name.clone();
     run_generic(

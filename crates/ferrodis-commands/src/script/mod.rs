@@ -68,6 +68,7 @@ pub struct ShebangFlags {
     pub shebang: bool,
     pub no_writes: bool,
     pub allow_oom: bool,
+    pub allow_stale: bool,
 }
 
 /// A script being run, as other clients see it.
@@ -335,7 +336,8 @@ fn parse_shebang(body: &Bytes) -> Result<(ShebangFlags, Bytes), CommandError> {
             match flag {
                 b"no-writes" => flags.no_writes = true,
                 b"allow-oom" => flags.allow_oom = true,
-                b"allow-stale" | b"no-cluster" | b"allow-cross-slot-keys" => {}
+                b"allow-stale" => flags.allow_stale = true,
+                b"no-cluster" | b"allow-cross-slot-keys" => {}
                 _ => {
                     return Err(CommandError::ShebangFlag(crate::error::Lossy::new(
                         flag, 1024,
@@ -445,6 +447,21 @@ fn run_generic(
     nkeys: usize,
     read_only: bool,
 ) -> CmdResult {
+    // A flagged script declares what it needs; it is admitted (or not)
+    // once, before it runs, in Redis 7.0's order: a read-only replica
+    // first (even before *_RO's own check), then stale data.
+    let srv = ctx.srv;
+    let replica = flags.shebang && !ctx.client.is_master && srv.repl.is_replica();
+    let (replica_ro, serve_stale) = {
+        let c = srv.config.read();
+        (c.replica_read_only, c.replica_serve_stale_data)
+    };
+    if replica && replica_ro && !flags.no_writes {
+        return Err(CommandError::ReadOnlyReplica);
+    }
+    if replica && !flags.allow_stale && !serve_stale && !srv.repl.link_up() {
+        return Err(CommandError::MasterDown);
+    }
     if read_only && flags.shebang && !flags.no_writes {
         return Err(CommandError::RoScriptWithWriteFlag);
     }
@@ -459,7 +476,6 @@ fn run_generic(
         let c = ctx.srv.config.read();
         Duration::from_millis(c.busy_reply_threshold)
     };
-    let srv = ctx.srv;
     let mut work = || {
         let _hold = if all_dbs {
             srv.keyspace.hold_all()
