@@ -168,8 +168,16 @@ mod tests {
                 assert!(!s.summary.is_empty(), "{} has no summary", r.full_name);
                 assert!(!s.group.is_empty(), "{} has no group", r.full_name);
                 // Writes name their keys, except the few that act on whole
-                // databases, as in Redis.
-                const KEYLESS_WRITES: &[&str] = &["flushdb", "flushall", "swapdb"];
+                // databases or on the function libraries, as in Redis.
+                const KEYLESS_WRITES: &[&str] = &[
+                    "flushdb",
+                    "flushall",
+                    "swapdb",
+                    "function|delete",
+                    "function|flush",
+                    "function|load",
+                    "function|restore",
+                ];
                 if s.flags & WRITE != 0 && !KEYLESS_WRITES.contains(&r.full_name.as_str()) {
                     assert!(
                         !s.key_specs.is_empty(),

@@ -952,6 +952,31 @@ pub fn load(
 
 #[cfg(test)]
 mod tests {
+
+    /// FUNCTION DUMP payloads as redis-server 7.0.15 writes them: the
+    /// empty one and one short library.
+    #[test]
+    fn functions_payload_matches_redis() {
+        assert_eq!(
+            functions_payload(std::iter::empty()),
+            b"\n\x00]\x9b\\@\x0f\x7f\xa2\xda".to_vec()
+        );
+        let code: &[u8] = b"#!lua name=a\nredis.register_function('aa', function() return 1 end)";
+        let redis = b"\xf5@C#!lua name=a\nredis.register_function('aa', function() return 1 end)\n\x00\x9d\x05r\xc4\xc8\xc8\x8c.";
+        assert_eq!(functions_payload([code]), redis.to_vec());
+        assert_eq!(parse_functions_payload(redis), Ok(vec![code.to_vec()]));
+        let mut bad = redis.to_vec();
+        bad[0] = 0;
+        assert_eq!(
+            parse_functions_payload(&bad),
+            Err(FunctionsPayloadError::Envelope)
+        );
+        assert_eq!(
+            parse_functions_payload(b"x"),
+            Err(FunctionsPayloadError::Envelope)
+        );
+    }
+
     use super::*;
 
     fn sample_values() -> Vec<Value> {
