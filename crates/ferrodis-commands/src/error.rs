@@ -379,9 +379,8 @@ pub enum CommandError {
     RestorePolicy,
     #[error("ERR given type is not a function")]
     NotAFunctionPayload,
-    /// A function payload that could not be decoded; our own text.
-    #[error("ERR {0}")]
-    FunctionPayload(Lossy),
+    #[error("ERR Failed loading library payload")]
+    FunctionPayloadLoad,
     // --- end scripting ---
 }
 

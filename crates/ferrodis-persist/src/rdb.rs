@@ -317,8 +317,14 @@ pub enum FunctionsPayloadError {
     Corrupt,
 }
 
-/// Decodes FUNCTION DUMP's payload into the libraries' code.
-pub fn parse_functions_payload(p: &[u8]) -> Result<Vec<Vec<u8>>, FunctionsPayloadError> {
+/// Decodes FUNCTION DUMP's payload into the libraries' code: the codes
+/// read, then the error that stopped the reading, if any (Redis creates
+/// each library as it reads it, so a bad library before a bad record is
+/// the error it reports). Records are read as Redis reads them, from the
+/// whole payload: a string may run into the footer.
+pub fn parse_functions_payload(
+    p: &[u8],
+) -> Result<(Vec<Vec<u8>>, Option<FunctionsPayloadError>), FunctionsPayloadError> {
     if p.len() < 10 {
         return Err(FunctionsPayloadError::Envelope);
     }
@@ -329,18 +335,23 @@ pub fn parse_functions_payload(p: &[u8]) -> Result<Vec<Vec<u8>>, FunctionsPayloa
     if ver > RDB_VERSION || crc64::crc64(&p[..p.len() - 8]) != u64::from_le_bytes(crc) {
         return Err(FunctionsPayloadError::Envelope);
     }
-    let body = &p[..p.len() - 10];
-    let mut c = Cursor { b: body, pos: 0 };
+    let body_len = p.len() - 10;
+    let mut c = Cursor { b: p, pos: 0 };
     let mut out = Vec::new();
-    while c.pos < body.len() {
-        let op = c.byte().map_err(|_| FunctionsPayloadError::Corrupt)?;
+    while c.pos < body_len {
+        let op = match c.byte() {
+            Ok(op) => op,
+            Err(_) => return Ok((out, Some(FunctionsPayloadError::Corrupt))),
+        };
         if op != OP_FUNCTION2 {
-            return Err(FunctionsPayloadError::NotAFunction);
+            return Ok((out, Some(FunctionsPayloadError::NotAFunction)));
         }
-        let code = c.string().map_err(|_| FunctionsPayloadError::Corrupt)?;
-        out.push(code.into_owned());
+        match c.string() {
+            Ok(code) => out.push(code.into_owned()),
+            Err(_) => return Ok((out, Some(FunctionsPayloadError::Corrupt))),
+        }
     }
-    Ok(out)
+    Ok((out, None))
 }
 
 /// What a snapshot records about the server besides the keys.
@@ -964,7 +975,10 @@ mod tests {
         let code: &[u8] = b"#!lua name=a\nredis.register_function('aa', function() return 1 end)";
         let redis = b"\xf5@C#!lua name=a\nredis.register_function('aa', function() return 1 end)\n\x00\x9d\x05r\xc4\xc8\xc8\x8c.";
         assert_eq!(functions_payload([code]), redis.to_vec());
-        assert_eq!(parse_functions_payload(redis), Ok(vec![code.to_vec()]));
+        assert_eq!(
+            parse_functions_payload(redis),
+            Ok((vec![code.to_vec()], None))
+        );
         let mut bad = redis.to_vec();
         bad[0] = 0;
         assert_eq!(

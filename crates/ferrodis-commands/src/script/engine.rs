@@ -835,10 +835,11 @@ impl State {
     /// Brings this interpreter's functions up to the registry's
     /// generation: every library's code runs again here.
     fn sync_functions(&mut self, srv: &ServerState) -> Result<(), CommandError> {
-        let (generation, libs) = srv.scripting.functions.snapshot();
-        if self.fn_generation == generation {
+        // The common case costs one atomic load.
+        if self.fn_generation == srv.scripting.functions.generation() {
             return Ok(());
         }
+        let (generation, libs) = srv.scripting.functions.snapshot();
         self.fn_funcs.clear();
         for lib in libs {
             // Already loaded once by FUNCTION LOAD (or the RDB loader), so

@@ -129,6 +129,11 @@ impl Functions {
         )
     }
 
+    /// The registry's generation (changes with every change).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
     /// Every library's code (RDB, FUNCTION DUMP).
     pub fn codes(&self) -> Vec<Bytes> {
         self.reg
@@ -520,17 +525,19 @@ fn function_restore(ctx: &mut Ctx<'_>) -> CmdResult {
         Some(_) => return Err(CommandError::RestorePolicy),
     };
     use ferrodis_persist::rdb::FunctionsPayloadError as E;
-    let codes =
-        ferrodis_persist::rdb::parse_functions_payload(&ctx.argv[2]).map_err(|e| match e {
-            E::Envelope => CommandError::DumpPayload,
-            E::NotAFunction => CommandError::NotAFunctionPayload,
-            E::Corrupt => {
-                CommandError::FunctionPayload(Lossy::new(b"given payload could not be read", 64))
-            }
-        })?;
+    let payload_error = |e: E| match e {
+        E::Envelope => CommandError::DumpPayload,
+        E::NotAFunction => CommandError::NotAFunctionPayload,
+        E::Corrupt => CommandError::FunctionPayloadLoad,
+    };
+    let (codes, trailing) =
+        ferrodis_persist::rdb::parse_functions_payload(&ctx.argv[2]).map_err(payload_error)?;
     let mut libs = Vec::with_capacity(codes.len());
     for code in &codes {
         libs.push(create_library(ctx.srv, code, true, engine::LOAD_TIMEOUT)?);
+    }
+    if let Some(e) = trailing {
+        return Err(payload_error(e));
     }
     ctx.srv.scripting.functions.update(|reg| {
         if policy == Policy::Flush {

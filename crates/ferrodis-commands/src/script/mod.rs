@@ -452,9 +452,11 @@ fn run_generic(
     // first (even before *_RO's own check), then stale data.
     let srv = ctx.srv;
     let replica = flags.shebang && !ctx.client.is_master && srv.repl.is_replica();
-    let (replica_ro, serve_stale) = {
+    let (replica_ro, serve_stale) = if replica {
         let c = srv.config.read();
         (c.replica_read_only, c.replica_serve_stale_data)
+    } else {
+        (false, true)
     };
     if replica && replica_ro && !flags.no_writes {
         return Err(CommandError::ReadOnlyReplica);
