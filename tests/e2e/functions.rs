@@ -244,6 +244,24 @@ fn fcall_matches_redis() {
     d.finish();
 }
 
+/// FUNCTION HELP is in our own words: its shape only.
+#[test]
+fn function_help_lists_the_subcommands() {
+    let s = Server::start();
+    let mut c = s.raw();
+    let help = c.cmd(&["FUNCTION", "HELP"]);
+    let lines: Vec<String> = help.items().iter().map(|l| l.text()).collect();
+    assert!(lines[0].starts_with("FUNCTION <subcommand>"), "{lines:?}");
+    for sub in [
+        "LOAD", "DELETE", "KILL", "FLUSH", "LIST", "STATS", "DUMP", "RESTORE", "HELP",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(sub)),
+            "{sub} missing: {lines:?}"
+        );
+    }
+}
+
 #[test]
 fn function_subcommands_and_errors_match_redis() {
     let mut d = diff();
@@ -488,6 +506,11 @@ fn function_kill_refuses_an_eval_script() {
         std::thread::sleep(Duration::from_millis(300));
         assert_eq!(
             c.cmd(&["FUNCTION", "KILL"]).text_or_error(),
+            "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.",
+            "{flavor:?}"
+        );
+        assert_eq!(
+            c.cmd(&["FUNCTION", "STATS"]).text_or_error(),
             "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.",
             "{flavor:?}"
         );

@@ -439,10 +439,13 @@ fn function_list(ctx: &mut Ctx<'_>) -> CmdResult {
 fn function_stats(ctx: &mut Ctx<'_>) -> CmdResult {
     let running = {
         let runs = ctx.srv.scripting.runs.lock();
-        runs.iter()
-            .filter(|r| r.function.is_some())
-            .min_by_key(|r| r.started)
-            .cloned()
+        let oldest = super::Scripting::oldest_other(&runs, ctx.client.id()).cloned();
+        // While an EVAL script is busy, Redis refuses this with the busy
+        // script error.
+        if oldest.as_ref().is_some_and(|r| r.function.is_none()) {
+            return Err(CommandError::Busy);
+        }
+        oldest
     };
     let (libs, funcs) = {
         let reg = ctx.srv.scripting.functions.reg.read();
