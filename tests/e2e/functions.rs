@@ -469,6 +469,10 @@ redis.register_function('spinw', function() redis.call('set','x','1') local i = 
             c.cmd(&["SCRIPT", "KILL"]).text_or_error(),
             "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
         );
+        assert_eq!(
+            c.cmd(&["SHUTDOWN"]).text_or_error(),
+            "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+        );
         assert_eq!(c.cmd(&["FUNCTION", "KILL"]).text(), "OK");
         let r = runner.read();
         assert_eq!(

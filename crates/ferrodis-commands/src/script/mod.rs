@@ -286,7 +286,18 @@ pub fn info_memory(srv: &ServerState) -> String {
 /// SHUTDOWN's check: without NOSAVE it is refused while a script is busy.
 pub fn shutdown_check(srv: &ServerState, nosave: bool) -> Result<(), CommandError> {
     if !nosave && srv.scripting.timed_out() {
-        return Err(CommandError::Busy);
+        let function = srv
+            .scripting
+            .runs
+            .lock()
+            .iter()
+            .min_by_key(|r| r.started)
+            .is_some_and(|r| r.function.is_some());
+        return Err(if function {
+            CommandError::BusyFunction
+        } else {
+            CommandError::Busy
+        });
     }
     Ok(())
 }
