@@ -241,6 +241,9 @@ fn fcall_matches_redis() {
     d.cmd(&["EXEC"]);
     d.cmd(&["EVAL", "return redis.call('fcall', 'e3', 0)", "0"]);
     d.cmd(&["EVAL", "return redis.pcall('function', 'list')", "0"]);
+    // SCRIPT FLUSH rebuilds the interpreter; the functions come back.
+    d.cmd(&["SCRIPT", "FLUSH"]);
+    d.cmd(&["FCALL", "e3", "1", "a", "b"]);
     d.finish();
 }
 
@@ -780,6 +783,69 @@ redis.register_function{function_name='s', callback=function() return 3 end, fla
             fcall_text(&mut rc, "w"),
             "READONLY You can't write against a read only replica.",
             "{flavor:?}"
+        );
+    }
+}
+
+/// Over maxmemory: a function that may write is refused before it runs
+/// unless it declares allow-oom; no-writes ones run; FUNCTION LOAD and
+/// RESTORE are refused (denyoom).
+#[test]
+fn oom_admission_matches_redis() {
+    let mut d = diff();
+    d.cmd(&[
+        "FUNCTION",
+        "LOAD",
+        &lib(
+            "oom",
+            "redis.register_function('w', function(keys) return redis.call('set', keys[1], 'v') end)
+redis.register_function{function_name='r', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}}
+redis.register_function{function_name='a', callback=function(keys) return redis.call('set', keys[1], 'v') end, flags={'allow-oom'}}
+redis.register_function{function_name='rw', callback=function(keys) return redis.call('set', keys[1], 'v') end, flags={'no-writes'}}",
+        ),
+    ]);
+    d.cmd(&["SET", "k", "1"]);
+    d.cmd(&["CONFIG", "SET", "maxmemory", "1"]);
+    d.cmd(&["FCALL", "w", "1", "k"]);
+    d.cmd(&["FCALL", "r", "1", "k"]);
+    d.cmd(&["FCALL", "a", "1", "k"]);
+    d.cmd(&["FCALL", "rw", "1", "k"]);
+    d.cmd(&["GET", "k"]);
+    d.cmd(&[
+        "FUNCTION",
+        "LOAD",
+        &lib("x", "redis.register_function('x', function() end)"),
+    ]);
+    d.cmd(&["FUNCTION", "DELETE", "oom"]);
+    d.cmd(&["CONFIG", "SET", "maxmemory", "0"]);
+    d.finish();
+}
+
+/// Every connection (so every worker thread's interpreter) sees a
+/// replaced library at once: interpreters reload by generation.
+#[test]
+fn replaced_library_reaches_every_thread() {
+    let s = Server::start();
+    let mut admin = s.raw();
+    let mut conns: Vec<RawConn> = (0..8).map(|_| s.raw()).collect();
+    for v in 1..=3 {
+        let code = lib(
+            "gen",
+            &format!("redis.register_function('v', function() return {v} end)"),
+        );
+        assert_eq!(
+            admin.cmd(&["FUNCTION", "LOAD", "REPLACE", &code]).text(),
+            "gen"
+        );
+        for c in conns.iter_mut() {
+            assert_eq!(c.cmd(&["FCALL", "v", "0"]).int(), v);
+        }
+    }
+    admin.cmd(&["FUNCTION", "DELETE", "gen"]);
+    for c in conns.iter_mut() {
+        assert_eq!(
+            c.cmd(&["FCALL", "v", "0"]).text_or_error(),
+            "ERR Function not found"
         );
     }
 }
