@@ -170,7 +170,42 @@ fn load_replace_and_collisions_match_redis() {
     d.cmd(&["FUNCTION", "LIST"]);
     d.cmd(&["FUNCTION", "LIST", "WITHCODE"]);
     d.cmd(&["FUNCTION", "STATS"]);
-    d.cmd(&["INFO", "nosuchsection"]);
+    // Function names are case-insensitive across libraries (within one,
+    // case variants coexist); library names are case-sensitive; LIST's
+    // pattern ignores case.
+    d.cmd(&[
+        "FUNCTION",
+        "LOAD",
+        &lib(
+            "zed",
+            "redis.register_function('z1', function() return 1 end)",
+        ),
+    ]);
+    d.cmd(&[
+        "FUNCTION",
+        "LOAD",
+        &lib(
+            "zed2",
+            "redis.register_function('Z1', function() return 2 end)",
+        ),
+    ]);
+    d.cmd(&[
+        "FUNCTION",
+        "LOAD",
+        &lib(
+            "ZED",
+            "redis.register_function('z3', function() return 3 end)",
+        ),
+    ]);
+    d.cmd(&["FUNCTION", "LOAD", &lib("zed4", "redis.register_function('q', function() return 4 end) redis.register_function('R', function() return 5 end)")]);
+    d.cmd(&["FCALL", "Z1", "0"]);
+    d.cmd(&["FCALL", "r", "0"]);
+    d.cmd(&["FCALL_RO", "Z1", "0"]);
+    d.cmd(&["FUNCTION", "LIST", "LIBRARYNAME", "ZED*"]);
+    d.cmd(&["FUNCTION", "DELETE", "Zed"]);
+    d.cmd(&["FUNCTION", "DELETE", "ZED"]);
+    d.cmd(&["FUNCTION", "LIST", "LIBRARYNAME", "ZED*"]);
+    d.cmd(&["FUNCTION", "STATS"]);
     d.finish();
 }
 

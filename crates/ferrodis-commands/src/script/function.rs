@@ -50,7 +50,10 @@ pub struct Library {
 }
 
 /// The libraries and an index of their functions. Invariant: `index`
-/// names exactly the functions of `libs`.
+/// names exactly the functions of `libs`, by lowercased name: function
+/// names are case-insensitive across libraries, as in Redis (within one
+/// library, names differing only in case may coexist; the first one
+/// registered is the one FCALL finds).
 #[derive(Default, Clone)]
 struct Registry {
     libs: BTreeMap<Bytes, Arc<Library>>,
@@ -61,9 +64,15 @@ impl Registry {
     fn reindex(&mut self) {
         self.index.clear();
         for lib in self.libs.values() {
-            for (i, f) in lib.functions.iter().enumerate() {
-                self.index.insert(f.name.clone(), (lib.clone(), i));
-            }
+            Self::index_library(&mut self.index, lib);
+        }
+    }
+
+    fn index_library(index: &mut HashMap<Bytes, (Arc<Library>, usize)>, lib: &Arc<Library>) {
+        for (i, f) in lib.functions.iter().enumerate() {
+            index
+                .entry(Bytes::from(f.name.to_ascii_lowercase()))
+                .or_insert_with(|| (lib.clone(), i));
         }
     }
 
@@ -94,12 +103,12 @@ impl Registry {
         next.reindex();
         for lib in new {
             let lib = Arc::new(lib);
-            for (i, f) in lib.functions.iter().enumerate() {
-                if next.index.contains_key(&f.name) {
+            for f in &lib.functions {
+                if next.index.contains_key(&f.name.to_ascii_lowercase()[..]) {
                     return Err(CommandError::FunctionExists(Lossy::new(&f.name, 1024)));
                 }
-                next.index.insert(f.name.clone(), (lib.clone(), i));
             }
+            Self::index_library(&mut next.index, &lib);
             next.libs.insert(lib.name.clone(), lib);
         }
         *self = next;
@@ -107,7 +116,7 @@ impl Registry {
     }
 
     fn function_count(&self) -> usize {
-        self.index.len()
+        self.libs.values().map(|l| l.functions.len()).sum()
     }
 }
 
@@ -152,8 +161,14 @@ impl Functions {
         self.reg.read().function_count()
     }
 
+    /// A function by name, case-insensitively.
     fn lookup(&self, name: &[u8]) -> Option<(Arc<Library>, usize)> {
-        self.reg.read().index.get(name).cloned()
+        let reg = self.reg.read();
+        if name.iter().any(u8::is_ascii_uppercase) {
+            reg.index.get(&name.to_ascii_lowercase()[..]).cloned()
+        } else {
+            reg.index.get(name).cloned()
+        }
     }
 
     /// Changes the registry under its write lock; the generation moves on
@@ -398,7 +413,7 @@ fn function_list(ctx: &mut Ctx<'_>) -> CmdResult {
         .filter(|l| {
             pattern
                 .as_ref()
-                .is_none_or(|p| ferrodis_engine::glob::glob_match(p, &l.name, false))
+                .is_none_or(|p| ferrodis_engine::glob::glob_match(p, &l.name, true))
         })
         .collect();
     let r = ctx.reply();
