@@ -349,6 +349,23 @@ fn function_subcommands_and_errors_match_redis() {
     ] {
         d.cmd(args);
     }
+    // Inside MULTI; with ACL limits on keys and commands.
+    let code = lib(
+        "m",
+        "redis.register_function('m1', function(keys) return redis.call('set', keys[1], 'x') end)",
+    );
+    d.cmd(&["MULTI"]);
+    d.cmd(&["FUNCTION", "LOAD", &code]);
+    d.cmd(&["FCALL", "m1", "1", "mk"]);
+    d.cmd(&["FUNCTION", "LIST", "LIBRARYNAME", "m"]);
+    d.cmd(&["EXEC"]);
+    d.cmd(&["ACL", "SETUSER", "u", "on", "nopass", "~a*", "+fcall", "+function|list"]);
+    d.cmd(&["AUTH", "u", "x"]);
+    d.cmd(&["FCALL", "m1", "1", "b"]);
+    d.cmd(&["FCALL", "m1", "1", "a1"]);
+    d.cmd(&["FUNCTION", "LIST", "LIBRARYNAME", "m"]);
+    d.cmd(&["FUNCTION", "DELETE", "m"]);
+    d.cmd(&["FCALL_RO", "m1", "1", "a1"]);
     d.finish();
 }
 
