@@ -359,7 +359,16 @@ fn function_subcommands_and_errors_match_redis() {
     d.cmd(&["FCALL", "m1", "1", "mk"]);
     d.cmd(&["FUNCTION", "LIST", "LIBRARYNAME", "m"]);
     d.cmd(&["EXEC"]);
-    d.cmd(&["ACL", "SETUSER", "u", "on", "nopass", "~a*", "+fcall", "+function|list"]);
+    d.cmd(&[
+        "ACL",
+        "SETUSER",
+        "u",
+        "on",
+        "nopass",
+        "~a*",
+        "+fcall",
+        "+function|list",
+    ]);
     d.cmd(&["AUTH", "u", "x"]);
     d.cmd(&["FCALL", "m1", "1", "b"]);
     d.cmd(&["FCALL", "m1", "1", "a1"]);

@@ -15,7 +15,7 @@
 //! - families: [`connection`], [`server`], [`command`], [`string`],
 //!   [`keyspace`] (Redis's "generic"), [`hash`], [`set`],
 //!   [`memory`], [`list`] (with the blocking pops), [`sort`], [`zset`],
-//!   [`multi`] (MULTI/EXEC/WATCH), [`script`] (EVAL and SCRIPT: Lua).
+//!   [`multi`] (MULTI/EXEC/WATCH), [`script`] (EVAL, SCRIPT, FCALL and FUNCTION: Lua).
 
 pub mod acl;
 pub mod aof;

@@ -230,8 +230,9 @@ fn parse_meta(code: &[u8]) -> Result<Meta, CommandError> {
 }
 
 /// Checks a library's metadata and runs its code on this thread: the
-/// library it would be, not yet in the registry. `exists` tells whether a
-/// library of that name is already there (refused unless `replace`).
+/// library it would be, not yet in the registry. Without `replace`, a
+/// library of the same name already there is refused first (before the
+/// code runs, as Redis orders its errors).
 fn create_library(
     srv: &ServerState,
     code: &[u8],

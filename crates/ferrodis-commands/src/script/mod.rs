@@ -1,4 +1,5 @@
-//! Lua scripting: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT.
+//! Lua scripting: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT; functions
+//! (FCALL, FUNCTION) in [`function`].
 //!
 //! Layout:
 //! - this file: the script cache, the registry of running scripts (busy
@@ -8,6 +9,8 @@
 //! - [`call`]: `redis.call` / `redis.pcall` and the other `redis.*`
 //!   functions that need the calling client;
 //! - [`convert`]: command replies (RESP2/RESP3 bytes) to Lua values;
+//! - [`function`]: Redis 7.0 functions (the library registry, FCALL,
+//!   FUNCTION), run by the same engine;
 //! - [`bitlib`], [`cjson`], [`cmsgpack`], [`structlib`]: the libraries
 //!   Redis bundles;
 //! - `prelude.lua`: the sandbox set-up that is easier said in Lua.
