@@ -276,6 +276,20 @@ fn fcall_matches_redis() {
     d.cmd(&["EXEC"]);
     d.cmd(&["EVAL", "return redis.call('fcall', 'e3', 0)", "0"]);
     d.cmd(&["EVAL", "return redis.pcall('function', 'list')", "0"]);
+    // The load-time `redis` kept by a library and used at run time.
+    d.cmd(&[
+        "FUNCTION",
+        "LOAD",
+        "#!lua name=cap
+local r = redis
+redis.register_function('c1', function() return r.register_function('g', function() end) end)
+redis.register_function('c2', function() return r.call('ping') end)
+redis.register_function('c3', function() return redis.register_function end)
+redis.register_function('c4', function() r.log(r.LOG_WARNING, 'x') return r.REDIS_VERSION end)",
+    ]);
+    for f in ["c1", "c2", "c3", "c4"] {
+        d.cmd(&["FCALL", f, "0"]);
+    }
     // SCRIPT FLUSH rebuilds the interpreter; the functions come back.
     d.cmd(&["SCRIPT", "FLUSH"]);
     d.cmd(&["FCALL", "e3", "1", "a", "b"]);
