@@ -15,6 +15,7 @@ mod config;
 mod eviction;
 mod expiry;
 mod foundation;
+mod functions;
 mod hardening;
 mod hashes;
 mod keyspace;

@@ -190,7 +190,24 @@ fn gap_beyond_the_backlog_falls_back_to_full_sync() {
     replicate(&replica, &master);
     m.cmd(&["SET", "a", "1"]);
     wait_in_sync(&master, &replica);
+    // The replica is stopped (SIGSTOP) so that it cannot come back before
+    // the whole burst is written, however the machine schedules it.
+    let signal = |sig: &str| {
+        let ok = std::process::Command::new("kill")
+            .args([sig, &replica.pid().to_string()])
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "kill {sig} failed");
+    };
+    signal("-STOP");
     assert_eq!(m.cmd(&["CLIENT", "KILL", "TYPE", "replica"]).int(), 1);
+    // Until the primary has let go of the replica, the backlog keeps what
+    // that replica still needed.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while info_field(&mut m, "replication", "connected_slaves") != "0" {
+        assert!(Instant::now() < deadline, "the killed replica stays listed");
+        std::thread::sleep(Duration::from_millis(10));
+    }
     // 64 KB of stream in one pipeline, before the replica is back.
     let value = "v".repeat(1024);
     let mut burst = Vec::new();
@@ -203,6 +220,7 @@ fn gap_beyond_the_backlog_falls_back_to_full_sync() {
     for _ in 0..64 {
         assert_eq!(m.read().text(), "OK");
     }
+    signal("-CONT");
     wait_in_sync(&master, &replica);
     assert_eq!(info_field(&mut m, "stats", "sync_full"), "2");
     assert_eq!(info_field(&mut m, "stats", "sync_partial_ok"), "0");

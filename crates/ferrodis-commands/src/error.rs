@@ -329,6 +329,58 @@ pub enum CommandError {
     /// memory, an internal error); our own text.
     #[error("ERR Error running script: {0}")]
     ScriptInternal(Lossy),
+    // --- functions (script/function.rs) ---
+    #[error(
+        "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+    )]
+    BusyFunction,
+    #[error("ERR Function not found")]
+    FunctionNotFound,
+    #[error("ERR Bad number of keys provided")]
+    BadNumberOfKeys,
+    #[error("ERR Missing library metadata")]
+    MissingLibraryMetadata,
+    #[error("ERR Invalid library metadata")]
+    InvalidLibraryMetadata,
+    #[error("ERR Invalid metadata value given: {0}")]
+    InvalidMetadataValue(Lossy),
+    #[error("ERR Invalid metadata value, name argument was given multiple times")]
+    MetadataNameTwice,
+    #[error("ERR Library name was not given")]
+    LibraryNameNotGiven,
+    #[error("ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long")]
+    BadLibraryName,
+    #[error("ERR Engine '{0}' not found")]
+    EngineNotFound(Lossy),
+    #[error("ERR Library '{0}' already exists")]
+    LibraryExists(Lossy),
+    /// FUNCTION RESTORE's wording of the same refusal (no quotes).
+    #[error("ERR Library {0} already exists")]
+    LibraryExistsRestore(Lossy),
+    #[error("ERR Function {0} already exists")]
+    FunctionExists(Lossy),
+    #[error("ERR No functions registered")]
+    NoFunctionsRegistered,
+    #[error("ERR Error registering functions: {0}")]
+    FunctionRegister(Lossy),
+    #[error("ERR Error compiling function: {0}")]
+    FunctionCompile(Lossy),
+    #[error("ERR Unknown option given: {0}")]
+    FunctionLoadOption(Lossy),
+    #[error("ERR Unknown argument {0}")]
+    FunctionListArgument(Lossy),
+    #[error("ERR library name argument was not given")]
+    FunctionListNoName,
+    #[error("ERR Library not found")]
+    LibraryNotFound,
+    #[error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option")]
+    FunctionFlushOption,
+    #[error("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.")]
+    RestorePolicy,
+    #[error("ERR given type is not a function")]
+    NotAFunctionPayload,
+    #[error("ERR Failed loading library payload")]
+    FunctionPayloadLoad,
     // --- end scripting ---
     /// A handler panicked: a bug of ours, logged and counted; our own text.
     #[error(

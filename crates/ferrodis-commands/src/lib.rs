@@ -15,7 +15,7 @@
 //! - families: [`connection`], [`server`], [`command`], [`string`],
 //!   [`keyspace`] (Redis's "generic"), [`hash`], [`set`],
 //!   [`memory`], [`list`] (with the blocking pops), [`sort`], [`zset`], [`stream`],
-//!   [`multi`] (MULTI/EXEC/WATCH), [`script`] (EVAL and SCRIPT: Lua),
+//!   [`multi`] (MULTI/EXEC/WATCH), [`script`] (EVAL, SCRIPT, FCALL and FUNCTION: Lua),
 //!   operator tooling: [`slowlog`], [`monitor`], [`latency`], [`debug`].
 //! - [`stats`]: per-thread command statistics, latency histograms and
 //!   error counts (INFO commandstats/latencystats/errorstats).

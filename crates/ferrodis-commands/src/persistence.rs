@@ -166,6 +166,7 @@ pub fn aux(srv: &ServerState) -> Aux {
         repl_id: repl.as_ref().map(|r| r.0.clone()),
         repl_offset: repl.map(|r| r.1 as i64),
         aof_base: false,
+        functions: srv.scripting.functions.codes(),
     }
 }
 
@@ -408,6 +409,12 @@ pub fn load_bytes_with_info(
             offset: 0,
         });
     }
+    // The file's function libraries replace the ones there were (the
+    // keyspace was emptied for it too).
+    crate::script::function::install_all(srv, &info.functions).map_err(|e| RdbError::At {
+        what: format!("function library failed to load: {e}"),
+        offset: 0,
+    })?;
     srv.persist
         .last_load_keys_loaded
         .store(loaded, Ordering::Relaxed);

@@ -439,7 +439,11 @@ fn as_state(srv: &ServerState, db: usize, name: &str, argv: &[Bytes]) -> Option<
         _ => false,
     };
     let expire_state = matches!(name, "expire" | "pexpire");
-    let restore = name == "restore" && !argv[4..].iter().any(|a| crate::args::eq_ic(a, "ABSTTL"));
+    // (FUNCTION RESTORE's row is also named "restore".)
+    let restore = name == "restore"
+        && argv.len() >= 4
+        && crate::args::eq_ic(&argv[0], "RESTORE")
+        && !argv[4..].iter().any(|a| crate::args::eq_ic(a, "ABSTTL"));
     if !string_state && !expire_state && !restore {
         return None;
     }

@@ -148,6 +148,7 @@ pub fn table() -> &'static Table {
             crate::pubsub::COMMANDS,
             crate::multi::COMMANDS,
             crate::script::COMMANDS,
+            crate::script::function::COMMANDS,
             crate::persistence::COMMANDS,
             crate::aof::COMMANDS,
             crate::repl::COMMANDS,
@@ -181,8 +182,16 @@ mod tests {
                 assert!(!s.summary.is_empty(), "{} has no summary", r.full_name);
                 assert!(!s.group.is_empty(), "{} has no group", r.full_name);
                 // Writes name their keys, except the few that act on whole
-                // databases, as in Redis.
-                const KEYLESS_WRITES: &[&str] = &["flushdb", "flushall", "swapdb"];
+                // databases or on the function libraries, as in Redis.
+                const KEYLESS_WRITES: &[&str] = &[
+                    "flushdb",
+                    "flushall",
+                    "swapdb",
+                    "function|delete",
+                    "function|flush",
+                    "function|load",
+                    "function|restore",
+                ];
                 if s.flags & WRITE != 0 && !KEYLESS_WRITES.contains(&r.full_name.as_str()) {
                     assert!(
                         !s.key_specs.is_empty(),

@@ -28,6 +28,9 @@ const INTERNAL_SOURCE: &str = "=sandbox";
 /// Chunk name of scripts: error messages say `user_script:<line>:`.
 const SCRIPT_SOURCE: &str = "@user_script";
 
+/// Chunk name of function libraries: `user_function:<line>:`.
+const FUNCTION_SOURCE: &str = "@user_function";
+
 /// Lua instructions between two checks of the kill flag.
 const HOOK_EVERY: u32 = 10_000;
 
@@ -37,6 +40,8 @@ pub const KILLED: &str = "ERR Script killed by user with SCRIPT KILL...";
 /// How one run is set up.
 pub struct RunOptions<'a> {
     pub sha: [u8; 40],
+    /// FCALL: the function's name (then `sha` is unused).
+    pub function: Option<&'a [u8]>,
     /// EVAL_RO / EVALSHA_RO, or `#!lua flags=no-writes`.
     pub read_only: bool,
     /// Over maxmemory at the start: deny-oom commands are refused.
@@ -60,7 +65,13 @@ struct State {
     /// The primitives table shared with the prelude.
     prims: Table,
     xpcall: Function,
+    /// The unwrapped `pcall` (errors come back as raised).
+    pcall: Function,
     msgh: Function,
+    /// Function registry generation the functions below were loaded for.
+    fn_generation: u64,
+    /// Function name → the Lua function its library registered.
+    fn_funcs: HashMap<Bytes, Function>,
     /// This interpreter's share of INFO's used_memory_lua.
     memory: Arc<AtomicUsize>,
 }
@@ -244,6 +255,7 @@ fn build(owner: u64, generation: u64) -> mlua::Result<State> {
     )?;
     let globals = lua.globals();
     let xpcall: Function = globals.raw_get("xpcall")?;
+    let pcall: Function = globals.raw_get("pcall")?;
     let msgh = lua.create_function(error_handler)?;
     let prims = lua.create_table()?;
     prims.raw_set("mark", lua.create_table()?)?;
@@ -281,7 +293,10 @@ fn build(owner: u64, generation: u64) -> mlua::Result<State> {
         globals,
         prims,
         xpcall,
+        pcall,
         msgh,
+        fn_generation: u64::MAX,
+        fn_funcs: HashMap::new(),
         memory,
     })
 }
@@ -405,7 +420,7 @@ fn error_handler(lua: &Lua, v: Value) -> mlua::Result<Table> {
 
 /// Runs a script for `client` and writes its reply (its result or its
 /// error) to `client.reply`.
-pub fn run(srv: &ServerState, client: &mut Client, script: &Script, opts: RunOptions<'_>) {
+pub fn run(srv: &ServerState, client: &mut Client, script: Option<&Script>, opts: RunOptions<'_>) {
     let db = client.db;
     let resp = client.resp;
     let last_cmd = client.shared.last_cmd.load(Ordering::Relaxed);
@@ -431,15 +446,32 @@ fn run_in(
     st: &mut State,
     srv: &ServerState,
     client: &mut Client,
-    script: &Script,
+    script: Option<&Script>,
     opts: &RunOptions<'_>,
 ) -> Result<(), CommandError> {
-    let func = st.function(&opts.sha, script)?;
+    let func = match (opts.function, script) {
+        (Some(name), _) => {
+            st.sync_functions(srv)?;
+            st.fn_funcs
+                .get(name)
+                .cloned()
+                .ok_or(CommandError::FunctionNotFound)?
+        }
+        (None, Some(script)) => st.function(&opts.sha, script)?,
+        (None, None) => return Err(internal("nothing to run")),
+    };
     let lua = &st.lua;
     let keys = string_array(lua, opts.keys).map_err(internal)?;
     let args = string_array(lua, opts.args).map_err(internal)?;
-    st.globals.raw_set("KEYS", keys).map_err(internal)?;
-    st.globals.raw_set("ARGV", args).map_err(internal)?;
+    // A function gets its keys and arguments as parameters; a script as
+    // the KEYS and ARGV globals.
+    let fn_args = if opts.function.is_some() {
+        Some((keys, args))
+    } else {
+        st.globals.raw_set("KEYS", keys).map_err(internal)?;
+        st.globals.raw_set("ARGV", args).map_err(internal)?;
+        None
+    };
     let info = opts.info.clone();
     CURRENT.with(|c| *c.borrow_mut() = Some(info.clone()));
     lua.set_hook(
@@ -478,7 +510,13 @@ fn run_in(
                 call::acl_check_cmd(lua, srv, s, args)
             })?,
         )?;
-        let res: MultiValue = st.xpcall.call((func, st.msgh.clone()))?;
+        let res: MultiValue = match fn_args {
+            Some((keys, args)) => {
+                let fcall: Function = st.prims.raw_get("fcall")?;
+                fcall.call((func, keys, args))?
+            }
+            None => st.xpcall.call((func, st.msgh.clone()))?,
+        };
         let mut cs = state.borrow_mut();
         let script_resp = cs.resp;
         let reply = &mut cs.client.reply;
@@ -496,7 +534,7 @@ fn run_in(
             }
             Ok(true)
         } else {
-            write_script_error(reply, &v, &opts.sha)?;
+            write_script_error(reply, &v, opts.function.unwrap_or(&opts.sha))?;
             Ok(false)
         }
     });
@@ -532,7 +570,7 @@ fn c_str(b: &[u8]) -> &[u8] {
 }
 
 /// `-<err> script: <sha>, on <source>:<line>.`
-fn write_script_error(reply: &mut ReplyBuf, v: &Value, sha: &[u8; 40]) -> mlua::Result<()> {
+fn write_script_error(reply: &mut ReplyBuf, v: &Value, sha: &[u8]) -> mlua::Result<()> {
     let mut line = b"-".to_vec();
     let mut source = b"?".to_vec();
     let mut at = "?".to_string();
@@ -714,4 +752,243 @@ fn table_to_reply(
     }
     r.array(n);
     Ok(())
+}
+
+// ------------------------------------------------------------- functions
+
+/// A function that library code registered while it loaded.
+pub struct Registered {
+    pub name: Bytes,
+    pub flags: u8,
+    pub description: Option<Bytes>,
+    func: Function,
+}
+
+/// How long library code may run while it loads (FUNCTION LOAD).
+pub const LOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500);
+
+impl State {
+    /// Runs a library's code (its shebang line blanked) in the load
+    /// environment and returns what it registered.
+    fn load_code(
+        &self,
+        source: &[u8],
+        timeout: std::time::Duration,
+    ) -> Result<Vec<Registered>, CommandError> {
+        let f = self
+            .lua
+            .load(source)
+            .set_name(FUNCTION_SOURCE)
+            .set_mode(ChunkMode::Text)
+            .set_environment(self.prims.raw_get::<Table>("fenv").map_err(internal)?)
+            .into_function()
+            .map_err(|e| {
+                let msg = match e {
+                    mlua::Error::SyntaxError { message, .. } => message,
+                    other => other.to_string(),
+                };
+                CommandError::FunctionCompile(crate::error::Lossy(msg.into_bytes()))
+            })?;
+        let regs: RefCell<Vec<Registered>> = RefCell::new(Vec::new());
+        let start = std::time::Instant::now();
+        self.lua.set_hook(
+            HookTriggers::new().every_nth_instruction(HOOK_EVERY),
+            move |_, _| {
+                if start.elapsed() > timeout {
+                    Err(mlua::Error::RuntimeError("FUNCTION LOAD timeout".into()))
+                } else {
+                    Ok(VmState::Continue)
+                }
+            },
+        );
+        let loading: Function = self.prims.raw_get("loading").map_err(internal)?;
+        let outcome = loading.call::<()>(true).and_then(|_| {
+            self.lua.scope(|scope| {
+                let r = &regs;
+                self.prims.raw_set(
+                    "register_function",
+                    scope.create_function(move |lua, args: MultiValue| {
+                        register_function(lua, r, args)
+                    })?,
+                )?;
+                let res: MultiValue = self.pcall.call(f)?;
+                self.prims.raw_set("register_function", Value::Nil)?;
+                Ok(res)
+            })
+        });
+        let _ = loading.call::<()>(false);
+        self.lua.remove_hook();
+        let res = outcome.map_err(internal)?;
+        let mut vals = res.into_iter();
+        if !matches!(vals.next(), Some(Value::Boolean(true))) {
+            let e = vals.next().unwrap_or(Value::Nil);
+            let msg = match &e {
+                Value::Table(t) => match t.raw_get::<Value>("err") {
+                    Ok(Value::String(s)) => s.as_bytes().to_vec(),
+                    _ => b"ERR unknown error".to_vec(),
+                },
+                other => format!("ERR {}", error_text(other)).into_bytes(),
+            };
+            return Err(CommandError::FunctionRegister(crate::error::Lossy(msg)));
+        }
+        let regs = regs.into_inner();
+        if regs.is_empty() {
+            return Err(CommandError::NoFunctionsRegistered);
+        }
+        Ok(regs)
+    }
+
+    /// Brings this interpreter's functions up to the registry's
+    /// generation: every library's code runs again here.
+    fn sync_functions(&mut self, srv: &ServerState) -> Result<(), CommandError> {
+        // The common case costs one atomic load.
+        if self.fn_generation == srv.scripting.functions.generation() {
+            return Ok(());
+        }
+        let (generation, libs) = srv.scripting.functions.snapshot();
+        self.fn_funcs.clear();
+        for lib in libs {
+            // Already loaded once by FUNCTION LOAD (or the RDB loader), so
+            // it is given more time than a first load.
+            match self.load_code(&lib.source, LOAD_TIMEOUT * 10) {
+                Ok(regs) => {
+                    for r in regs {
+                        self.fn_funcs.insert(r.name, r.func);
+                    }
+                }
+                Err(e) => tracing::warn!(
+                    "function library {} failed to load on this thread: {e}",
+                    String::from_utf8_lossy(&lib.name)
+                ),
+            }
+        }
+        self.fn_generation = generation;
+        Ok(())
+    }
+}
+
+/// Runs library code in this thread's interpreter (FUNCTION LOAD,
+/// RESTORE, the RDB loader) to learn and check what it registers.
+pub fn load_library(
+    srv: &ServerState,
+    source: &[u8],
+    timeout: std::time::Duration,
+) -> Result<Vec<Registered>, CommandError> {
+    with_state(srv, |st| st.load_code(source, timeout))
+}
+
+/// The flags a function can declare, in the order FUNCTION LIST shows
+/// them; bit i is `FUNCTION_FLAGS[i]`.
+pub const FUNCTION_FLAGS: &[&str] = &[
+    "no-writes",
+    "allow-oom",
+    "allow-stale",
+    "no-cluster",
+    "allow-cross-slot-keys",
+];
+
+/// A valid function or library name: letters, digits, underscores.
+pub fn valid_name(name: &[u8]) -> bool {
+    !name.is_empty() && name.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// `redis.register_function(name, fn)` or
+/// `redis.register_function{function_name=, callback=, flags=, description=}`
+/// while library code loads.
+fn register_function(
+    lua: &Lua,
+    regs: &RefCell<Vec<Registered>>,
+    args: MultiValue,
+) -> mlua::Result<MultiValue> {
+    let err = |msg: &str| -> mlua::Result<MultiValue> {
+        let t = call::error_table(lua, format!("ERR {msg}").as_bytes())?;
+        call::fail(lua, t)
+    };
+    let mut name: Option<Vec<u8>> = None;
+    let mut func: Option<Function> = None;
+    let mut flags = 0u8;
+    let mut description: Option<Vec<u8>> = None;
+    match args.len() {
+        1 => {
+            let Value::Table(t) = &args[0] else {
+                return err("calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).");
+            };
+            for pair in t.clone().pairs::<Value, Value>() {
+                let (k, v) = pair?;
+                let Some(k) = call::to_text(&k) else {
+                    return err(
+                        "named argument key given to redis.register_function is not a string",
+                    );
+                };
+                match &k[..] {
+                    b"function_name" => match call::to_text(&v) {
+                        Some(n) => name = Some(n),
+                        None => return err("function_name argument given to redis.register_function must be a string"),
+                    },
+                    b"description" => match call::to_text(&v) {
+                        Some(d) => description = Some(d),
+                        None => return err("description argument given to redis.register_function must be a string"),
+                    },
+                    b"callback" => match v {
+                        Value::Function(f) => func = Some(f),
+                        _ => return err("callback argument given to redis.register_function must be a function"),
+                    },
+                    b"flags" => {
+                        let Value::Table(ft) = v else {
+                            return err("flags argument to redis.register_function must be a table representing function flags");
+                        };
+                        for pair in ft.pairs::<Value, Value>() {
+                            let (_, f) = pair?;
+                            let bit = match &f {
+                                Value::String(s) => FUNCTION_FLAGS
+                                    .iter()
+                                    .position(|n| n.as_bytes() == &s.as_bytes()[..]),
+                                _ => None,
+                            };
+                            match bit {
+                                Some(b) => flags |= 1 << b,
+                                None => return err("unknown flag given"),
+                            }
+                        }
+                    }
+                    _ => return err("unknown argument given to redis.register_function"),
+                }
+            }
+            if name.is_none() {
+                return err("redis.register_function must get a function name argument");
+            }
+            if func.is_none() {
+                return err("redis.register_function must get a callback argument");
+            }
+        }
+        2 => {
+            let Some(n) = call::to_text(&args[0]) else {
+                return err("first argument to redis.register_function must be a string");
+            };
+            let Value::Function(f) = &args[1] else {
+                return err("second argument to redis.register_function must be a function");
+            };
+            name = Some(n);
+            func = Some(f.clone());
+        }
+        _ => return err("wrong number of arguments to redis.register_function"),
+    }
+    let (Some(name), Some(func)) = (name, func) else {
+        return err("wrong number of arguments to redis.register_function");
+    };
+    if !valid_name(&name) {
+        // Redis 7.0 words this check as the library name check.
+        return err("Library names can only contain letters, numbers, or underscores(_) and must be at least one character long");
+    }
+    let mut regs = regs.borrow_mut();
+    if regs.iter().any(|r| r.name[..] == name[..]) {
+        return err("Function already exists in the library");
+    }
+    regs.push(Registered {
+        name: Bytes::from(name),
+        flags,
+        description: description.map(Bytes::from),
+        func,
+    });
+    Ok(MultiValue::new())
 }

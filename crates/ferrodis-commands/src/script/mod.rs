@@ -1,4 +1,5 @@
-//! Lua scripting: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT.
+//! Lua scripting: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT; functions
+//! (FCALL, FUNCTION) in [`function`].
 //!
 //! Layout:
 //! - this file: the script cache, the registry of running scripts (busy
@@ -8,6 +9,8 @@
 //! - [`call`]: `redis.call` / `redis.pcall` and the other `redis.*`
 //!   functions that need the calling client;
 //! - [`convert`]: command replies (RESP2/RESP3 bytes) to Lua values;
+//! - [`function`]: Redis 7.0 functions (the library registry, FCALL,
+//!   FUNCTION), run by the same engine;
 //! - [`bitlib`], [`cjson`], [`cmsgpack`], [`structlib`]: the libraries
 //!   Redis bundles;
 //! - `prelude.lua`: the sandbox set-up that is easier said in Lua.
@@ -31,6 +34,7 @@ pub mod cjson;
 pub mod cmsgpack;
 pub mod convert;
 pub mod engine;
+pub mod function;
 pub mod structlib;
 
 use std::cell::Cell;
@@ -67,6 +71,7 @@ pub struct ShebangFlags {
     pub shebang: bool,
     pub no_writes: bool,
     pub allow_oom: bool,
+    pub allow_stale: bool,
 }
 
 /// A script being run, as other clients see it.
@@ -79,6 +84,9 @@ pub struct RunInfo {
     pub kill: AtomicBool,
     /// The script has called a write command: it can no longer be killed.
     pub wrote: AtomicBool,
+    /// For FCALL: the function's name and the command (FUNCTION STATS);
+    /// None for EVAL.
+    pub function: Option<(Bytes, Vec<Bytes>)>,
 }
 
 /// Server-wide scripting state.
@@ -99,6 +107,8 @@ pub struct Scripting {
     /// Runs a script's work so that the executor thread it occupies is
     /// not starved (set by the server: tokio's `block_in_place`).
     offload: OnceLock<Offload>,
+    /// The function libraries (FUNCTION LOAD).
+    pub functions: function::Functions,
 }
 
 /// How to run work that may take long on an executor thread.
@@ -116,6 +126,7 @@ impl Default for Scripting {
             runs: Mutex::new(Vec::new()),
             ended: Condvar::new(),
             offload: OnceLock::new(),
+            functions: Default::default(),
         }
     }
 }
@@ -155,13 +166,19 @@ impl Scripting {
     }
 
     /// Registers a run; the returned guard unregisters it.
-    fn start(&self, client_id: u64, threshold: Duration) -> RunGuard<'_> {
+    fn start(
+        &self,
+        client_id: u64,
+        threshold: Duration,
+        function: Option<(Bytes, Vec<Bytes>)>,
+    ) -> RunGuard<'_> {
         let info = Arc::new(RunInfo {
             client_id,
             started: Instant::now(),
             threshold,
             kill: AtomicBool::new(false),
             wrote: AtomicBool::new(false),
+            function,
         });
         let mut runs = self.runs.lock();
         runs.push(info.clone());
@@ -242,22 +259,28 @@ fn busy_wait(srv: &ServerState, client: &Client, e: &TableEntry) -> Result<(), C
             if e.spec.flags & ALLOW_BUSY != 0 {
                 return Ok(());
             }
-            return Err(CommandError::Busy);
+            return Err(if r.function.is_some() {
+                CommandError::BusyFunction
+            } else {
+                CommandError::Busy
+            });
         }
         scripting.ended.wait_until(&mut runs, deadline);
     }
 }
 
-/// INFO memory's scripting fields, in Redis 7.0's order (there is no
-/// functions engine: its figures are 0).
+/// INFO memory's scripting fields, in Redis 7.0's order (the functions'
+/// memory figures are not tracked apart: 0).
 pub fn info_memory(srv: &ServerState) -> String {
     use crate::server::bytes_human;
     let lua = engine::lua_memory() as u64;
     let scripts = srv.scripting.cached_bytes() as u64;
     format!(
-        "used_memory_lua:{lua}\r\nused_memory_vm_eval:{lua}\r\nused_memory_lua_human:{}\r\nused_memory_scripts_eval:{scripts}\r\nnumber_of_cached_scripts:{}\r\nnumber_of_functions:0\r\nnumber_of_libraries:0\r\nused_memory_vm_functions:0\r\nused_memory_vm_total:{lua}\r\nused_memory_vm_total_human:{}\r\nused_memory_functions:0\r\nused_memory_scripts:{scripts}\r\nused_memory_scripts_human:{}\r\n",
+        "used_memory_lua:{lua}\r\nused_memory_vm_eval:{lua}\r\nused_memory_lua_human:{}\r\nused_memory_scripts_eval:{scripts}\r\nnumber_of_cached_scripts:{}\r\nnumber_of_functions:{}\r\nnumber_of_libraries:{}\r\nused_memory_vm_functions:0\r\nused_memory_vm_total:{lua}\r\nused_memory_vm_total_human:{}\r\nused_memory_functions:0\r\nused_memory_scripts:{scripts}\r\nused_memory_scripts_human:{}\r\n",
         bytes_human(lua),
         srv.scripting.cached_scripts(),
+        srv.scripting.functions.function_count(),
+        srv.scripting.functions.library_count(),
         bytes_human(lua),
         bytes_human(scripts),
     )
@@ -266,7 +289,18 @@ pub fn info_memory(srv: &ServerState) -> String {
 /// SHUTDOWN's check: without NOSAVE it is refused while a script is busy.
 pub fn shutdown_check(srv: &ServerState, nosave: bool) -> Result<(), CommandError> {
     if !nosave && srv.scripting.timed_out() {
-        return Err(CommandError::Busy);
+        let function = srv
+            .scripting
+            .runs
+            .lock()
+            .iter()
+            .min_by_key(|r| r.started)
+            .is_some_and(|r| r.function.is_some());
+        return Err(if function {
+            CommandError::BusyFunction
+        } else {
+            CommandError::Busy
+        });
     }
     Ok(())
 }
@@ -316,7 +350,8 @@ fn parse_shebang(body: &Bytes) -> Result<(ShebangFlags, Bytes), CommandError> {
             match flag {
                 b"no-writes" => flags.no_writes = true,
                 b"allow-oom" => flags.allow_oom = true,
-                b"allow-stale" | b"no-cluster" | b"allow-cross-slot-keys" => {}
+                b"allow-stale" => flags.allow_stale = true,
+                b"no-cluster" | b"allow-cross-slot-keys" => {}
                 _ => {
                     return Err(CommandError::ShebangFlag(crate::error::Lossy::new(
                         flag, 1024,
@@ -407,37 +442,84 @@ fn eval_generic(ctx: &mut Ctx<'_>, by_sha: bool, read_only: bool) -> CmdResult {
     } else {
         load(ctx.srv, &ctx.argv[1])?
     };
-    if read_only && script.flags.shebang && !script.flags.no_writes {
+    run_generic(
+        ctx,
+        Some(&script),
+        sha,
+        None,
+        script.flags,
+        script.all_dbs,
+        nkeys,
+        read_only,
+    )
+}
+
+/// Runs a script or a function (`function`: its name) once admitted:
+/// the read-only and OOM checks of flagged scripts, the hold on the
+/// shards, the busy registry, then the engine.
+#[allow(clippy::too_many_arguments)]
+fn run_generic(
+    ctx: &mut Ctx<'_>,
+    script: Option<&Script>,
+    sha: [u8; 40],
+    function: Option<&Bytes>,
+    flags: ShebangFlags,
+    all_dbs: bool,
+    nkeys: usize,
+    read_only: bool,
+) -> CmdResult {
+    // A flagged script declares what it needs; it is admitted (or not)
+    // once, before it runs, in Redis 7.0's order: a read-only replica
+    // first (even before *_RO's own check), then stale data.
+    let srv = ctx.srv;
+    let replica = flags.shebang && !ctx.client.is_master && srv.repl.is_replica();
+    let (replica_ro, serve_stale) = if replica {
+        let c = srv.config.read();
+        (c.replica_read_only, c.replica_serve_stale_data)
+    } else {
+        (false, true)
+    };
+    if replica && replica_ro && !flags.no_writes {
+        return Err(CommandError::ReadOnlyReplica);
+    }
+    if replica && !flags.allow_stale && !serve_stale && !srv.repl.link_up() {
+        return Err(CommandError::MasterDown);
+    }
+    if read_only && flags.shebang && !flags.no_writes {
         return Err(CommandError::RoScriptWithWriteFlag);
     }
     // A script with a shebang is admitted once, before it runs: refused
     // over maxmemory unless it declares it does not need memory.
     let maxmemory = ferrodis_engine::evict::maxmemory();
     let oom = maxmemory > 0 && ferrodis_engine::alloc::used_memory() as u64 > maxmemory;
-    if oom && script.flags.shebang && !script.flags.no_writes && !script.flags.allow_oom {
+    if oom && flags.shebang && !flags.no_writes && !flags.allow_oom {
         return Err(CommandError::Oom);
     }
     let threshold = {
         let c = ctx.srv.config.read();
         Duration::from_millis(c.busy_reply_threshold)
     };
-    let srv = ctx.srv;
     let mut work = || {
-        let _hold = if script.all_dbs {
+        let _hold = if all_dbs {
             srv.keyspace.hold_all()
         } else {
             srv.keyspace.hold_dbs(&[ctx.client.db])
         };
-        let run = srv.scripting.start(ctx.client.id(), threshold);
+        let run = srv.scripting.start(
+            ctx.client.id(),
+            threshold,
+            function.map(|f| (f.clone(), ctx.argv.to_vec())),
+        );
         let opts = engine::RunOptions {
             sha,
-            read_only: read_only || script.flags.no_writes,
-            deny_oom: oom && !script.flags.allow_oom,
+            function: function.map(|f| &f[..]),
+            read_only: read_only || flags.no_writes,
+            deny_oom: oom && !flags.allow_oom,
             keys: &ctx.argv[3..3 + nkeys],
             args: &ctx.argv[3 + nkeys..],
             info: run.info.clone(),
         };
-        engine::run(srv, ctx.client, &script, opts);
+        engine::run(srv, ctx.client, script, opts);
     };
     match srv.scripting.offload.get() {
         Some(offload) => offload(&mut work),
@@ -505,6 +587,9 @@ fn script_kill(ctx: &mut Ctx<'_>) -> CmdResult {
     };
     if r.wrote.load(Ordering::Acquire) {
         return Err(CommandError::Unkillable);
+    }
+    if r.function.is_some() {
+        return Err(CommandError::BusyFunction);
     }
     r.kill.store(true, Ordering::Release);
     drop(runs);

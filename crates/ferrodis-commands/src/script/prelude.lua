@@ -254,4 +254,41 @@ raw_getmetatable('').__index = G.string
 
 raw_setmetatable(G, {__index = missing_global})
 
+-- -------------------------------------------------------------- functions
+-- Function libraries (FUNCTION LOAD) are compiled with `fenv` as their
+-- environment. While their code loads, fenv reads from the load API: a
+-- `redis` with register_function, log and the constants, nothing else (any
+-- other name is a nonexistent global). Once loaded, the functions they
+-- registered read the scripts' globals.
+local load_redis = {
+  register_function = wrap(function(...)
+    local f = P.register_function
+    if f == nil then
+      return MARK, {err = 'ERR redis.register_function can only be called on FUNCTION LOAD command'}
+    end
+    return f(...)
+  end),
+  log = redis.log,
+  LOG_DEBUG = redis.LOG_DEBUG, LOG_VERBOSE = redis.LOG_VERBOSE,
+  LOG_NOTICE = redis.LOG_NOTICE, LOG_WARNING = redis.LOG_WARNING,
+  REDIS_VERSION = redis.REDIS_VERSION, REDIS_VERSION_NUM = redis.REDIS_VERSION_NUM,
+}
+raw_setmetatable(load_redis, {__index = missing_global})
+local load_api = {redis = readonly(load_redis)}
+raw_setmetatable(load_api, {__index = missing_global})
+
+local fenv_mt = {__index = G, __newindex = ro_newindex, __metatable = false}
+local fenv = {}
+raw_setmetatable(fenv, fenv_mt)
+P.fenv = fenv
+P.loading = function(on)
+  if on then fenv_mt.__index = load_api else fenv_mt.__index = G end
+end
+
+-- FCALL: the function gets KEYS and ARGV as its two arguments.
+local msgh = P.msgh
+P.fcall = function(f, keys, args)
+  return raw_xpcall(function() return f(keys, args) end, msgh)
+end
+
 return env
