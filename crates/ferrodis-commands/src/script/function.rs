@@ -814,6 +814,33 @@ const FUNCTION_SUBCOMMANDS: &[CommandSpec] = &[
     },
 ];
 
+/// FCALL's and FCALL_RO's arguments.
+const FCALL_ARGS: &[Arg] = &[
+    Arg {
+        name: "function",
+        kind: ArgKind::String,
+        ..Arg::BASE
+    },
+    Arg {
+        name: "numkeys",
+        kind: ArgKind::Integer,
+        ..Arg::BASE
+    },
+    Arg {
+        name: "key",
+        kind: ArgKind::Key,
+        key_spec_index: 0,
+        flags: ARG_OPTIONAL | ARG_MULTIPLE,
+        ..Arg::BASE
+    },
+    Arg {
+        name: "arg",
+        kind: ArgKind::String,
+        flags: ARG_OPTIONAL | ARG_MULTIPLE,
+        ..Arg::BASE
+    },
+];
+
 pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "fcall",
@@ -837,31 +864,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         since: "7.0.0",
         summary: "Runs a function of a loaded library.",
         complexity: "Depends on the function that is executed.",
-        args: &[
-            Arg {
-                name: "function",
-                kind: ArgKind::String,
-                ..Arg::BASE
-            },
-            Arg {
-                name: "numkeys",
-                kind: ArgKind::Integer,
-                ..Arg::BASE
-            },
-            Arg {
-                name: "key",
-                kind: ArgKind::Key,
-                key_spec_index: 0,
-                flags: ARG_OPTIONAL | ARG_MULTIPLE,
-                ..Arg::BASE
-            },
-            Arg {
-                name: "arg",
-                kind: ArgKind::String,
-                flags: ARG_OPTIONAL | ARG_MULTIPLE,
-                ..Arg::BASE
-            },
-        ],
+        args: FCALL_ARGS,
         ..CommandSpec::BASE
     },
     CommandSpec {
@@ -886,31 +889,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         since: "7.0.0",
         summary: "Runs a function of a loaded library that declared it does not write.",
         complexity: "Depends on the function that is executed.",
-        args: &[
-            Arg {
-                name: "function",
-                kind: ArgKind::String,
-                ..Arg::BASE
-            },
-            Arg {
-                name: "numkeys",
-                kind: ArgKind::Integer,
-                ..Arg::BASE
-            },
-            Arg {
-                name: "key",
-                kind: ArgKind::Key,
-                key_spec_index: 0,
-                flags: ARG_OPTIONAL | ARG_MULTIPLE,
-                ..Arg::BASE
-            },
-            Arg {
-                name: "arg",
-                kind: ArgKind::String,
-                flags: ARG_OPTIONAL | ARG_MULTIPLE,
-                ..Arg::BASE
-            },
-        ],
+        args: FCALL_ARGS,
         ..CommandSpec::BASE
     },
     CommandSpec {
