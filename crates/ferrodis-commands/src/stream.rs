@@ -26,11 +26,17 @@ use crate::spec::*;
 
 /// "ms-seq" formatted on the stack.
 fn fmt_id(id: StreamId, buf: &mut [u8; 41]) -> &[u8] {
-    use std::io::Write;
-    let mut c = std::io::Cursor::new(&mut buf[..]);
-    let _ = write!(c, "{}-{}", id.ms, id.seq);
-    let n = c.position() as usize;
-    &buf[..n]
+    // Every XADD reply and read entry formats ids: the stack itoa, not
+    // `write!`.
+    use ferrodis_protocol::num::{fmt_u64, INT_BUF_LEN};
+    let mut num = [0u8; INT_BUF_LEN];
+    let ms = fmt_u64(id.ms, &mut num);
+    let n = ms.len();
+    buf[..n].copy_from_slice(ms);
+    buf[n] = b'-';
+    let seq = fmt_u64(id.seq, &mut num);
+    buf[n + 1..n + 1 + seq.len()].copy_from_slice(seq);
+    &buf[..n + 1 + seq.len()]
 }
 
 fn reply_id(r: &mut ReplyBuf, id: StreamId) {
@@ -39,7 +45,8 @@ fn reply_id(r: &mut ReplyBuf, id: StreamId) {
 }
 
 fn id_arg(id: StreamId) -> Bytes {
-    id.to_bytes()
+    let mut b = [0u8; 41];
+    Bytes::copy_from_slice(fmt_id(id, &mut b))
 }
 
 /// One entry: [id, [field, value, ...]].
@@ -314,7 +321,9 @@ fn xadd(ctx: &mut Ctx<'_>) -> CmdResult {
     if trimmed > 0 {
         emit(ctx.srv, ctx.client, class::STREAM, "xtrim", key);
     }
-    if t.id.is_none_or(|(_, seq_given)| !seq_given) || prop_trim.is_some() {
+    if ctx.srv.propagator.is_active()
+        && (t.id.is_none_or(|(_, seq_given)| !seq_given) || prop_trim.is_some())
+    {
         let mut v = argv.to_vec();
         v[t.id_pos] = id_arg(id);
         if let Some(tr) = prop_trim {
@@ -630,18 +639,22 @@ fn read_generic(ctx: &mut Ctx<'_>, group_cmd: bool) -> CmdResult {
         };
         froms.push(from);
     }
-    if !any {
+    // Nothing to read: block (with `$` pinned to what it meant now) or nil.
+    let wait_or_nil = |ctx: &mut Ctx<'_>| {
         if let Some(timeout) = a.block {
             if !rerun && idargs.iter().any(|i| &i[..] == b"$") {
                 // `$` means "after the last id now": pin it for the re-runs.
                 let pinned = pin_dollar(argv, a.streams_at + a.nkeys, idargs, &froms);
                 ctx.block_with_argv(keys, timeout, TimeoutReply::NullArray, pinned);
-                return Ok(());
+            } else {
+                ctx.block(keys, timeout, TimeoutReply::NullArray);
             }
-            ctx.block(keys, timeout, TimeoutReply::NullArray);
-            return Ok(());
+        } else {
+            ctx.reply().null_array();
         }
-        ctx.reply().null_array();
+    };
+    if !any {
+        wait_or_nil(ctx);
         return Ok(());
     }
     let resp3 = ctx.client.reply.resp() == 3;
@@ -649,6 +662,7 @@ fn read_generic(ctx: &mut Ctx<'_>, group_cmd: bool) -> CmdResult {
     let mut served = 0usize;
     let mut created_consumers: Vec<Bytes> = Vec::new();
     let r = &mut ctx.client.reply;
+    let mark = r.len();
     let d = r.deferred();
     for (i, key) in keys.iter().enumerate() {
         let mut shard = db.lock(key);
@@ -770,6 +784,13 @@ fn read_generic(ctx: &mut Ctx<'_>, group_cmd: bool) -> CmdResult {
         r.set_deferred_map(d, served);
     } else {
         r.set_deferred_array(d, served);
+    }
+    if served == 0 {
+        // The check above saw new entries, but the shards were released in
+        // between and another consumer of the group took them: as if there
+        // had been none (Redis, single-threaded, cannot see this).
+        r.truncate(mark);
+        wait_or_nil(ctx);
     }
     for key in &created_consumers {
         emit(
