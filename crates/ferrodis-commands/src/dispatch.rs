@@ -161,7 +161,6 @@ fn run_guarded(
     ctx: &mut Ctx<'_>,
     handler: crate::spec::Handler,
     e: &TableEntry,
-    reply_mark: usize,
 ) -> Result<(), CommandError> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(ctx))) {
         Ok(r) => r,
@@ -176,7 +175,8 @@ fn run_guarded(
                 .stats
                 .command_panics
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            ctx.client.reply.truncate(reply_mark);
+            // The error's caller (`execute`, `execute_queued`) drops what
+            // the handler had written of its reply.
             Err(CommandError::Panicked(e.full_name.clone()))
         }
     }
@@ -222,7 +222,7 @@ fn call(
     };
     let reply_mark = ctx.client.reply.len();
     let start = crate::stats::clock::now();
-    let result = run_guarded(&mut ctx, handler, e, reply_mark);
+    let result = run_guarded(&mut ctx, handler, e);
     let nanos = crate::stats::clock::nanos_between(start, crate::stats::clock::now());
     if let Some(mark) = mark {
         multi::end_write(srv, mark, db, spec, argv);
@@ -234,7 +234,9 @@ fn call(
         let batch = ctx.client.prop_batch.take().unwrap_or_default();
         crate::propagate::transaction(srv, ctx.client, batch);
     } else if propagating && write && result.is_ok() && ctx.client.block.is_none() {
-        crate::propagate::command(srv, ctx.client, db, spec.name, argv);
+        // The full name: a subcommand may share a command's name
+        // (FUNCTION RESTORE and RESTORE).
+        crate::propagate::command(srv, ctx.client, db, &e.full_name, argv);
     }
     ctx.client.propagate = None;
     drop(hold);

@@ -333,7 +333,6 @@ impl Propagator {
         }
     }
 
-    /// Looks at the stream (INFO, PSYNC) without disturbing it.
     /// With a backlog (a primary that feeds or fed replicas): the stream's
     /// offset and the database it is in, for a snapshot to record.
     pub fn backlog_point(&self) -> Option<(u64, usize)> {
@@ -343,6 +342,7 @@ impl Propagator {
             .map(|_| (s.repl_offset(), s.last_db.unwrap_or(0)))
     }
 
+    /// Looks at the stream (INFO, PSYNC) without disturbing it.
     pub fn inspect<R>(&self, f: impl FnOnce(&Stream) -> R) -> R {
         f(&self.stream.lock())
     }
@@ -388,7 +388,8 @@ pub fn count_arg(n: usize) -> Bytes {
     Bytes::copy_from_slice(ferrodis_protocol::num::fmt_u64(n as u64, &mut buf))
 }
 
-/// Emits what a successful write command changed: its override if the
+/// Emits what a successful write command (`name`: its full table name,
+/// `function|restore` for a subcommand) changed: its override if the
 /// handler set one, else its own arguments. Inside EXEC the commands are
 /// collected and emitted by EXEC as one MULTI … EXEC unit.
 pub fn command(srv: &ServerState, client: &mut Client, db: usize, name: &str, argv: &[Bytes]) {
@@ -439,11 +440,7 @@ fn as_state(srv: &ServerState, db: usize, name: &str, argv: &[Bytes]) -> Option<
         _ => false,
     };
     let expire_state = matches!(name, "expire" | "pexpire");
-    // (FUNCTION RESTORE's row is also named "restore".)
-    let restore = name == "restore"
-        && argv.len() >= 4
-        && crate::args::eq_ic(&argv[0], "RESTORE")
-        && !argv[4..].iter().any(|a| crate::args::eq_ic(a, "ABSTTL"));
+    let restore = name == "restore" && !argv[4..].iter().any(|a| crate::args::eq_ic(a, "ABSTTL"));
     if !string_state && !expire_state && !restore {
         return None;
     }

@@ -43,6 +43,17 @@ pub struct Ids {
     pub second_offset: i64,
 }
 
+impl Ids {
+    /// A history that starts with `replid`: no previous ID to continue.
+    pub fn new(replid: String) -> Ids {
+        Ids {
+            replid,
+            replid2: "0".repeat(40),
+            second_offset: -1,
+        }
+    }
+}
+
 /// A replica's link to its primary, as ROLE and INFO show it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkState {
@@ -128,11 +139,7 @@ pub struct ReplState {
 impl Default for ReplState {
     fn default() -> Self {
         ReplState {
-            ids: Mutex::new(Ids {
-                replid: new_replid(),
-                replid2: "0".repeat(40),
-                second_offset: -1,
-            }),
+            ids: Mutex::new(Ids::new(new_replid())),
             master: Mutex::new(None),
             link_epoch: AtomicU64::new(0),
             on_link_change: OnceLock::new(),
@@ -682,20 +689,15 @@ pub fn cron(srv: &ServerState, last_ping_ms: &mut u64) {
         if has_backlog && now.saturating_sub(since) >= ttl as u64 * 1000 {
             srv.propagator.drop_backlog();
             // A new history: nobody can continue the old one from us.
-            let mut ids = srv.repl.ids.lock();
-            ids.replid = new_replid();
-            ids.replid2 = "0".repeat(40);
-            ids.second_offset = -1;
+            change_repl_id(srv);
         }
     }
 }
 
-/// DEBUG CHANGE-REPL-ID: a new replication ID, and no previous one.
+/// A new replication ID, and no previous one (DEBUG CHANGE-REPL-ID, and a
+/// backlog freed by repl-backlog-ttl).
 pub fn change_repl_id(srv: &ServerState) {
-    let mut ids = srv.repl.ids.lock();
-    ids.replid = new_replid();
-    ids.replid2 = "0".repeat(40);
-    ids.second_offset = -1;
+    *srv.repl.ids.lock() = Ids::new(new_replid());
 }
 
 pub static COMMANDS: &[CommandSpec] = &[

@@ -600,12 +600,7 @@ async fn link(srv: &Arc<ServerState>, host: &str, port: u16, epoch: u64) -> Resu
         loaded.map_err(|e| {
             format!("Failed trying to load the MASTER synchronization DB from socket: {e}")
         })?;
-        {
-            let mut ids = srv.repl.ids.lock();
-            ids.replid = replid.to_string();
-            ids.replid2 = "0".repeat(40);
-            ids.second_offset = -1;
-        }
+        *srv.repl.ids.lock() = repl::Ids::new(replid.to_string());
         let size = srv.config.read().repl_backlog_size as usize;
         srv.propagator
             .ensure_backlog(size, repl::replica_hard_limit(srv));
