@@ -429,13 +429,7 @@ pub fn load_bytes_with_info(
 /// RDB file again.
 pub fn debug_reload(srv: &ServerState, save: bool, flush: bool) -> Result<(), CommandError> {
     if save {
-        if srv.persist.bgsave_in_progress.load(Ordering::Acquire) {
-            return Err(CommandError::BgsaveInProgress);
-        }
-        save_now(srv).map_err(|e| {
-            tracing::warn!("Error saving DB on disk: {e}");
-            CommandError::SaveFailed
-        })?;
+        save_command(srv)?;
     }
     let bytes = std::fs::read(rdb_path(srv)).map_err(|e| {
         tracing::warn!("Error trying to load the RDB dump: {e}");
@@ -452,14 +446,21 @@ pub fn debug_reload(srv: &ServerState, save: bool, flush: bool) -> Result<(), Co
     Ok(())
 }
 
-fn save_cmd(ctx: &mut Ctx<'_>) -> CmdResult {
-    if ctx.srv.persist.bgsave_in_progress.load(Ordering::Acquire) {
+/// A foreground save asked for by a client (SAVE, DEBUG RELOAD): refused
+/// while a background save runs; a failure is logged and reported.
+fn save_command(srv: &ServerState) -> Result<(), CommandError> {
+    if srv.persist.bgsave_in_progress.load(Ordering::Acquire) {
         return Err(CommandError::BgsaveInProgress);
     }
-    save_now(ctx.srv).map_err(|e| {
+    save_now(srv).map_err(|e| {
         tracing::warn!("Error saving DB on disk: {e}");
         CommandError::SaveFailed
     })?;
+    Ok(())
+}
+
+fn save_cmd(ctx: &mut Ctx<'_>) -> CmdResult {
+    save_command(ctx.srv)?;
     ctx.reply().ok();
     Ok(())
 }
