@@ -383,7 +383,7 @@ fn restore_errors_match_redis() {
 #[test]
 fn bgsave_is_a_consistent_snapshot_under_writes() {
     use crate::common::server::Flavor;
-    let fer = Server::start_with(&["--rdb-key-save-delay", "200"]);
+    let fer = Server::start_with(&["--rdb-key-save-delay", "1000"]);
     let mut c = fer.raw();
     const N: usize = 3000;
     for chunk in (0..N).collect::<Vec<_>>().chunks(500) {
