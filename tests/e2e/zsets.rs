@@ -1467,3 +1467,28 @@ fn blocked_zset_clients() {
         out
     });
 }
+
+/// A BYSCORE/BYLEX ZRANGESTORE result starts as a listpack in Redis 7.0,
+/// which stores -0 as the integer 0; a rank range, or a member reached
+/// only after the conversion, keeps -0.
+#[test]
+fn zrangestore_negative_zero_as_redis() {
+    both_protocols(&["--zset-max-listpack-entries", "8"], |d| {
+        let mut add = vec!["ZADD".to_string(), "z".to_string()];
+        for i in 0..20 {
+            add.push((i + 1).to_string());
+            add.push(format!("m{i}"));
+        }
+        d.cmd(&add);
+        d.cmd(&["ZADD", "z", "-0", "neg"]);
+        for q in [
+            &["ZRANGESTORE", "d", "z", "0", "-1"][..],
+            &["ZRANGESTORE", "d", "z", "-inf", "+inf", "BYSCORE"],
+            &["ZRANGESTORE", "d", "z", "+inf", "-inf", "BYSCORE", "REV"],
+            &["ZRANGESTORE", "d", "z", "-", "+", "BYLEX"],
+        ] {
+            d.cmd(q);
+            d.cmd(&["ZSCORE", "d", "neg"]);
+        }
+    });
+}

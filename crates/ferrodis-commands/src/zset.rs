@@ -71,6 +71,22 @@ fn emit(r: &mut ReplyBuf, m: &[u8], s: f64, withscores: bool) {
     }
 }
 
+/// Redis 7.0 builds a BYSCORE/BYLEX ZRANGESTORE result (whose size it does
+/// not know up front) as a listpack, converted when it outgrows the limits;
+/// a listpack stores an integral score as an integer, so -0 becomes 0 in
+/// the members inserted before that conversion (in emission order), and
+/// only there.
+fn listpack_zeros(items: &mut [(Vec<u8>, f64)], lim: ZLimits) {
+    for (i, (m, s)) in items.iter_mut().enumerate() {
+        if i >= lim.max_entries || m.len() > lim.max_value {
+            return;
+        }
+        if *s == 0.0 {
+            *s = 0.0;
+        }
+    }
+}
+
 /// Stores `items` under `dst` (replacing whatever was there, TTL included)
 /// or deletes `dst` when there are none; replies with the count, and
 /// notifies `event` (or `del`).
@@ -644,7 +660,7 @@ fn zrange_generic(
         let dst = &argv[1];
         let db = ctx.srv.keyspace.db(ctx.client.db);
         let mut g = db.lock_keys([&dst[..], &key[..]]);
-        let items: Vec<(Vec<u8>, f64)> = match zset_get(g.shard(key), key, now)? {
+        let mut items: Vec<(Vec<u8>, f64)> = match zset_get(g.shard(key), key, now)? {
             None => Vec::new(),
             Some(z) => {
                 let sel = select_range(z, &range, rev, offset, limit);
@@ -658,6 +674,9 @@ fn zrange_generic(
                 }
             }
         };
+        if !matches!(range, RangeBy::Rank(..)) {
+            listpack_zeros(&mut items, lim);
+        }
         let (srv, client) = (ctx.srv, &mut *ctx.client);
         store_result(srv, client, g.shard(dst), dst, items, lim, "zrangestore");
         return Ok(());
