@@ -8,6 +8,7 @@
 mod common;
 
 mod aof;
+mod arithmetic;
 mod auth;
 mod clients;
 mod command_table;

@@ -19,6 +19,12 @@ pub fn parse_int(b: &[u8]) -> Result<i64, CommandError> {
     parse_i64_strict(b).ok_or(CommandError::NotInteger)
 }
 
+/// An integer argument that must fit a C `int` (database indexes): "not an
+/// integer" when it does not parse, the range error when it does not fit.
+pub fn parse_i32(b: &[u8]) -> Result<i32, CommandError> {
+    i32::try_from(parse_int(b)?).map_err(|_| CommandError::NotI32)
+}
+
 /// A cursor over the optional arguments of a command.
 pub struct ArgCursor<'a> {
     args: &'a [Bytes],

@@ -17,8 +17,10 @@ use std::time::Duration;
 use bytes::Bytes;
 use parking_lot::Mutex;
 
+use crate::args::parse_i64_strict;
 use crate::context::{ClientRegistry, Ctx};
 use crate::error::CommandError;
+use crate::string::f80::F80;
 
 /// What a blocked command replies when its timeout passes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,32 +49,29 @@ pub struct BlockRequest {
 }
 
 /// Parses a blocking timeout in seconds (a float; 0 means forever) with
-/// Redis's errors. Redis reads it as a `long double` (so hexadecimal forms
-/// and "inf" parse, leading spaces, trailing garbage and NaN do not) and
-/// converts the milliseconds to a 64-bit integer: anything at or beyond
-/// 2^63 ms, infinity included, wraps negative and is refused as negative.
+/// Redis 7.0's errors. Redis reads it as a `long double` (so hexadecimal
+/// forms and "inf" parse, leading spaces, trailing garbage and NaN do not),
+/// scales it to milliseconds in that precision, rounds up (0.0001 waits
+/// 1 ms; -0.0001 is 0, forever) and converts to a 64-bit integer: anything
+/// beyond i64::MAX ms, infinity included, becomes i64::MIN and is refused
+/// as negative. (In `f64` a timeout such as 9223372036854775 s would round
+/// to 2^63 ms and be refused wrongly.)
 pub fn parse_timeout(arg: &[u8]) -> Result<Option<Duration>, CommandError> {
-    if arg.contains(&0) || crate::string::f80::F80::parse(arg).is_none() {
-        return Err(CommandError::TimeoutNotFloat);
-    }
-    let secs = parse_c_double(arg).ok_or(CommandError::TimeoutNotFloat)?;
-    let ms = secs * 1000.0;
-    if ms.is_nan() {
-        return Err(CommandError::TimeoutNotFloat);
-    }
-    if (ms < 0.0 && ms.trunc() < 0.0) || ms >= 9_223_372_036_854_775_808.0 {
-        return Err(CommandError::TimeoutNegative);
-    }
-    let ms = ms.trunc() as u64;
-    Ok((ms > 0).then(|| Duration::from_millis(ms)))
+    let secs = F80::parse(arg).ok_or(CommandError::TimeoutNotFloat)?;
+    timeout_from_ms(secs.mul_u64(1000).ceil_i64())
 }
 
-/// A number in C's `strtod` syntax (decimal, `inf`/`infinity`, or
-/// hexadecimal with an optional binary exponent) filling the whole
-/// argument; out of range values become infinities.
-fn parse_c_double(b: &[u8]) -> Option<f64> {
-    let (v, n, _) = crate::args::strtod(b);
-    (n > 0 && n == b.len()).then_some(v)
+/// Parses a blocking timeout in milliseconds (an integer; 0 means forever),
+/// as WAIT and XREAD/XREADGROUP BLOCK take it.
+pub fn parse_timeout_ms(arg: &[u8]) -> Result<Option<Duration>, CommandError> {
+    timeout_from_ms(parse_i64_strict(arg).ok_or(CommandError::TimeoutNotInteger)?)
+}
+
+/// A timeout in milliseconds: negative is refused, 0 waits forever. The
+/// deadline may lie past the clock's range (see `wait_blocked`).
+fn timeout_from_ms(ms: i64) -> Result<Option<Duration>, CommandError> {
+    let ms = u64::try_from(ms).map_err(|_| CommandError::TimeoutNegative)?;
+    Ok((ms > 0).then(|| Duration::from_millis(ms)))
 }
 
 /// Which clients wait on which (database, key), in arrival order.
@@ -222,7 +221,10 @@ mod tests {
             parse_timeout(b"1.5").ok(),
             Some(Some(Duration::from_millis(1500)))
         );
-        assert_eq!(parse_timeout(b"0.0001").ok(), Some(None));
+        assert_eq!(
+            parse_timeout(b"0.0001").ok(),
+            Some(Some(Duration::from_millis(1)))
+        );
         assert!(matches!(
             parse_timeout(b"-1"),
             Err(CommandError::TimeoutNegative)
@@ -257,5 +259,37 @@ mod tests {
             );
         }
         assert!(parse_timeout(b"9.2e15").is_ok());
+        // Exact in long double, though not in f64: just below 2^63 ms.
+        assert_eq!(
+            parse_timeout(b"9223372036854775.807").ok(),
+            Some(Some(Duration::from_millis(i64::MAX as u64)))
+        );
+        assert_eq!(
+            parse_timeout(b"0.0011").ok(),
+            Some(Some(Duration::from_millis(2)))
+        );
+        assert_eq!(
+            parse_timeout(b"9223372036854775").ok(),
+            Some(Some(Duration::from_millis(9_223_372_036_854_775_000)))
+        );
+        assert!(matches!(
+            parse_timeout(b"9223372036854775.808"),
+            Err(CommandError::TimeoutNegative)
+        ));
+        assert_eq!(parse_timeout_ms(b"0").ok(), Some(None));
+        assert_eq!(
+            parse_timeout_ms(b"9223372036854775807").ok(),
+            Some(Some(Duration::from_millis(i64::MAX as u64)))
+        );
+        assert!(matches!(
+            parse_timeout_ms(b"-1"),
+            Err(CommandError::TimeoutNegative)
+        ));
+        for bad in [&b"9223372036854775808"[..], b"1.5", b"", b" 1"] {
+            assert!(
+                matches!(parse_timeout_ms(bad), Err(CommandError::TimeoutNotInteger)),
+                "{bad:?}"
+            );
+        }
     }
 }

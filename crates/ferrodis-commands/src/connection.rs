@@ -144,11 +144,11 @@ fn reset(ctx: &mut Ctx<'_>) -> CmdResult {
 }
 
 fn select(ctx: &mut Ctx<'_>) -> CmdResult {
-    let idx = parse_int(&ctx.argv[1])?;
-    if idx < 0 || idx as usize >= ctx.srv.keyspace.len() {
-        return Err(CommandError::DbIndexOutOfRange);
-    }
-    ctx.client.select(idx as usize);
+    let idx = usize::try_from(crate::args::parse_i32(&ctx.argv[1])?)
+        .ok()
+        .filter(|&i| i < ctx.srv.keyspace.len())
+        .ok_or(CommandError::DbIndexOutOfRange)?;
+    ctx.client.select(idx);
     ctx.reply().ok();
     Ok(())
 }

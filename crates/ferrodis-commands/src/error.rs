@@ -126,6 +126,8 @@ pub enum CommandError {
     TimeoutNegative,
     #[error("ERR timeout is out of range")]
     TimeoutOutOfRange,
+    #[error("ERR timeout is not an integer or out of range")]
+    TimeoutNotInteger,
     #[error("ERR DB index is out of range")]
     DbIndexOutOfRange,
     // Hash and set commands.
@@ -253,8 +255,6 @@ pub enum CommandError {
     NoMasterLink,
     #[error("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.")]
     WaitOnReplica,
-    #[error("ERR timeout is negative")]
-    TimeoutNegativeWait,
     #[error("READONLY You can't write against a read only replica.")]
     ReadOnlyReplica,
     #[error("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.")]
@@ -475,12 +475,12 @@ pub enum CommandError {
     StreamClaimUnknown(Lossy),
     #[error("ERR COUNT must be > 0")]
     StreamCountPositive,
+    #[error("ERR Insufficient memory, failed allocating transient memory, COUNT too high.")]
+    StreamCountTooHigh,
     #[error("UNBLOCKED the stream key no longer exists")]
     StreamKeyDeletedWhileBlocked,
     #[error("NOGROUP the consumer group this client was blocked on no longer exists")]
     StreamGroupDeletedWhileBlocked,
-    #[error("ERR timeout is not an integer or out of range")]
-    StreamTimeoutNotInt,
     // --- end stream family ---
 }
 

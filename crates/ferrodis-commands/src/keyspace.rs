@@ -165,13 +165,10 @@ pub struct ScanOptions<'a> {
 }
 
 impl ScanOptions<'_> {
-    /// The position in a collection a cursor resumes from: cursor 0 starts
-    /// at the top of the downward walk (see `Shard::scan`).
+    /// The position in a collection a cursor resumes from (see
+    /// `ferrodis_engine::db::scan_start`).
     pub fn start_position(&self) -> usize {
-        match self.cursor {
-            0 => usize::MAX,
-            c => usize::try_from(c).unwrap_or(usize::MAX),
-        }
+        ferrodis_engine::db::scan_start(self.cursor)
     }
 
     /// Whether a key (of type `type_name`) passes MATCH and TYPE.
@@ -313,9 +310,7 @@ fn renamenx(ctx: &mut Ctx<'_>) -> CmdResult {
 /// A database index argument (COPY's DB, MOVE): an integer, within a C
 /// int, naming an existing database.
 fn parse_db_index(ctx: &Ctx<'_>, arg: &[u8]) -> Result<usize, CommandError> {
-    let v = parse_int(arg)?;
-    let v = i32::try_from(v).map_err(|_| CommandError::NotI32)?;
-    usize::try_from(v)
+    usize::try_from(crate::args::parse_i32(arg)?)
         .ok()
         .filter(|&i| i < ctx.srv.keyspace.len())
         .ok_or(CommandError::DbIndexOutOfRange)

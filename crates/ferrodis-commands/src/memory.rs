@@ -48,7 +48,11 @@ fn memory_usage(ctx: &mut Ctx<'_>) -> CmdResult {
     let mut i = 3;
     while i < ctx.argc() {
         if eq_ic(&ctx.argv[i], "SAMPLES") && i + 1 < ctx.argc() {
-            parse_int(&ctx.argv[i + 1])?;
+            // The count is not needed (sizes are exact here), but Redis
+            // refuses a negative one as a syntax error.
+            if parse_int(&ctx.argv[i + 1])? < 0 {
+                return Err(CommandError::Syntax);
+            }
             i += 2;
         } else {
             return Err(CommandError::Syntax);

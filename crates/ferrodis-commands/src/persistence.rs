@@ -554,10 +554,16 @@ fn restore(ctx: &mut Ctx<'_>) -> CmdResult {
         }
         _ => CommandError::BadDataFormat,
     })?;
+    // Redis adds a relative TTL to the clock in signed 64 bits, where a sum
+    // past i64::MAX wraps into the past: such a key is already expired (any
+    // past instant will do; 0 would mean "no TTL").
     let expire_at = match ttl {
         0 => 0,
         t if absttl => t as u64,
-        t => now.saturating_add(t as u64),
+        t => i64::try_from(now)
+            .ok()
+            .and_then(|n| n.checked_add(t))
+            .map_or(1, |at| at as u64),
     };
     let mut shard = ctx.srv.keyspace.db(ctx.client.db).lock(key);
     if !replace && shard.contains(key, now) {

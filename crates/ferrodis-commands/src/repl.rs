@@ -13,7 +13,6 @@
 
 use std::sync::atomic::{AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use bytes::Bytes;
 use ferrodis_engine::clock::now_ms;
@@ -505,10 +504,7 @@ fn wait(ctx: &mut Ctx<'_>) -> CmdResult {
         return Err(CommandError::WaitOnReplica);
     }
     let n = parse_int(&ctx.argv[1])?;
-    let timeout = parse_int(&ctx.argv[2])?;
-    if timeout < 0 {
-        return Err(CommandError::TimeoutNegativeWait);
-    }
+    let timeout = crate::blocking::parse_timeout_ms(&ctx.argv[2])?;
     let target = ctx.client.prop_repl_offset;
     let acked = srv.repl.count_acked(target);
     if n <= 0 || acked as i64 >= n || ctx.client.no_block {
@@ -532,7 +528,7 @@ fn wait(ctx: &mut Ctx<'_>) -> CmdResult {
     }
     ctx.client.block = Some(BlockRequest {
         keys: Vec::new(),
-        timeout: (timeout > 0).then(|| Duration::from_millis(timeout as u64)),
+        timeout,
         on_timeout: TimeoutReply::Rerun,
         rerun_argv: None,
     });

@@ -9,7 +9,7 @@ use ferrodis_engine::clock::now_us;
 use ferrodis_engine::glob::glob_match;
 use ferrodis_engine::Shard;
 
-use crate::args::{eq_ic, parse_i64_strict};
+use crate::args::{eq_ic, parse_i32};
 use crate::context::{After, Ctx, ShutdownMode};
 use crate::error::{CmdResult, CommandError};
 use crate::spec::*;
@@ -74,13 +74,15 @@ fn flushall(ctx: &mut Ctx<'_>) -> CmdResult {
 }
 
 fn swapdb(ctx: &mut Ctx<'_>) -> CmdResult {
-    let a = parse_i64_strict(&ctx.argv[1]).ok_or(CommandError::InvalidFirstDb)?;
-    let b = parse_i64_strict(&ctx.argv[2]).ok_or(CommandError::InvalidSecondDb)?;
-    let n = ctx.srv.keyspace.len() as i64;
-    if a < 0 || a >= n || b < 0 || b >= n {
+    // An index that is no C int gets the argument's own error.
+    let a = parse_i32(&ctx.argv[1]).map_err(|_| CommandError::InvalidFirstDb)?;
+    let b = parse_i32(&ctx.argv[2]).map_err(|_| CommandError::InvalidSecondDb)?;
+    let n = ctx.srv.keyspace.len();
+    let index = |i: i32| usize::try_from(i).ok().filter(|&i| i < n);
+    let (Some(a), Some(b)) = (index(a), index(b)) else {
         return Err(CommandError::DbIndexOutOfRange);
-    }
-    let (a, b, srv) = (a as usize, b as usize, ctx.srv);
+    };
+    let srv = ctx.srv;
     let (wa, wb) = (
         crate::multi::watched_existing(srv, a),
         crate::multi::watched_existing(srv, b),

@@ -520,11 +520,7 @@ fn parse_read_args(argv: &[Bytes], group_cmd: bool) -> Result<ReadArgs, CommandE
         let o = &argv[i];
         if eq_ic(o, "BLOCK") && more > 0 {
             i += 1;
-            let ms = parse_int(&argv[i]).map_err(|_| CommandError::StreamTimeoutNotInt)?;
-            if ms < 0 {
-                return Err(CommandError::TimeoutNegative);
-            }
-            a.block = Some((ms > 0).then(|| Duration::from_millis(ms as u64)));
+            a.block = Some(crate::blocking::parse_timeout_ms(&argv[i])?);
         } else if eq_ic(o, "COUNT") && more > 0 {
             i += 1;
             a.count = parse_int(&argv[i])?.max(0) as usize;
@@ -1386,8 +1382,10 @@ fn xautoclaim(ctx: &mut Ctx<'_>) -> CmdResult {
         let more = argv.len() - 1 - j;
         if eq_ic(&argv[j], "COUNT") && more > 0 {
             j += 1;
+            // Redis keeps COUNT small enough that its array of deleted IDs
+            // (16 bytes each) has a size in i64.
             let c = parse_int(&argv[j]).map_err(|_| CommandError::StreamCountPositive)?;
-            if !(1..=i64::MAX / 10).contains(&c) {
+            if !(1..=i64::MAX / 16).contains(&c) {
                 return Err(CommandError::StreamCountPositive);
             }
             count = c as usize;
@@ -1401,6 +1399,12 @@ fn xautoclaim(ctx: &mut Ctx<'_>) -> CmdResult {
     let Some(s) = s.filter(|s| s.groups.contains_key(&gname[..])) else {
         return Err(nogroup(key, gname));
     };
+    // Redis allocates that array up front and refuses a COUNT whose array
+    // cannot be had. We need no such array; we refuse where no machine
+    // could give it: beyond a 47-bit (128 TiB) address space.
+    if count > 1 << (47 - 4) {
+        return Err(CommandError::StreamCountTooHigh);
+    }
     let mut attempts = count.saturating_mul(10);
     let mut claimed = Vec::new();
     let mut deleted = Vec::new();

@@ -36,6 +36,30 @@ impl Default for Db {
     }
 }
 
+/// Whether a SCAN-family cursor names the last step of a walk. Redis reads
+/// a cursor modulo its table size, so one whose low bits are all ones is
+/// the step that visits the last bucket and answers cursor 0 (u64::MAX,
+/// `-1`, i64::MAX). Our walks count positions down instead; a cursor whose
+/// low 48 bits are all ones is no position a walk can give (no collection
+/// holds 2^44 items), so it is read the same way: visit the last position
+/// and end.
+pub fn is_last_scan_step(cursor: u64) -> bool {
+    const LOW: u64 = (1 << 48) - 1;
+    cursor & LOW == LOW
+}
+
+/// Where a downward SCAN walk over one collection (a shard, a hash, set or
+/// sorted set) resumes for `cursor`: 0 starts at the top (`usize::MAX`,
+/// clamped by the walk to the length), the last step (see
+/// [`is_last_scan_step`]) is position 1, anything else is the position.
+pub fn scan_start(cursor: u64) -> usize {
+    match cursor {
+        0 => usize::MAX,
+        c if is_last_scan_step(c) => 1,
+        c => usize::try_from(c).unwrap_or(usize::MAX),
+    }
+}
+
 impl Db {
     pub fn new() -> Db {
         Db {
@@ -112,9 +136,11 @@ impl Db {
     ) -> u64 {
         const SHARD_BITS: u32 = SHARDS.trailing_zeros();
         let mut shard = (cursor as usize) & (SHARDS - 1);
-        let mut pos = match cursor >> SHARD_BITS {
-            0 => usize::MAX,
-            p => usize::try_from(p).unwrap_or(usize::MAX),
+        let mut pos = if is_last_scan_step(cursor) {
+            // The last shard's last position (its low bits name shard 15).
+            1
+        } else {
+            scan_start(cursor >> SHARD_BITS)
         };
         let mut budget = count.max(1);
         loop {
@@ -286,6 +312,13 @@ mod tests {
         for c in [1u64, 17, u64::MAX] {
             let mut out = Vec::new();
             assert_eq!(db.scan(c, usize::MAX, 0, &mut out), 0);
+        }
+        // A cursor of all ones is the last step, as in Redis: at most the
+        // last shard's bottom key, then the end.
+        for c in [u64::MAX, i64::MAX as u64, (1 << 48) - 1] {
+            let mut out = Vec::new();
+            assert_eq!(db.scan(c, 1, 0, &mut out), 0, "{c}");
+            assert!(out.len() <= 1, "{c}: {out:?}");
         }
     }
 

@@ -999,7 +999,8 @@ impl ZSetValue {
     /// cursor is 0. For the large encoding, `cursor` 0 starts a walk down
     /// the map's positions (as `Shard::scan` walks keys, so a member
     /// present for the whole scan is returned at least once despite
-    /// removals); the return is the next cursor, 0 when done.
+    /// removals; see `db::scan_start` for how a cursor is read); the
+    /// return is the next cursor, 0 when done.
     pub fn scan<'a>(&'a self, cursor: u64, count: usize, out: &mut Vec<(&'a [u8], f64)>) -> u64 {
         match self {
             ZSetValue::Listpack(lp) => {
@@ -1007,12 +1008,7 @@ impl ZSetValue {
                 0
             }
             ZSetValue::Skiplist(b) => {
-                let len = b.map.len();
-                let mut pos = if cursor == 0 {
-                    len
-                } else {
-                    usize::try_from(cursor).unwrap_or(usize::MAX).min(len)
-                };
+                let mut pos = crate::db::scan_start(cursor).min(b.map.len());
                 let stop = pos.saturating_sub(count.max(1));
                 while pos > stop {
                     pos -= 1;

@@ -540,7 +540,11 @@ async fn wait_blocked(
 ) -> bool {
     let db = client.db;
     let id = client.id();
-    let deadline = req.timeout.map(|t| tokio::time::Instant::now() + t);
+    // A deadline past the clock's range (a timeout near 2^63 ms) never
+    // comes: the client waits until served, as in Redis.
+    let deadline = req
+        .timeout
+        .and_then(|t| tokio::time::Instant::now().checked_add(t));
     srv.blocking.register(db, &req.keys, id);
     client.shared.blocked.store(true, Ordering::Release);
     // A push may have landed between the handler's check and registering:

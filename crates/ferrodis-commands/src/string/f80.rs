@@ -291,6 +291,54 @@ impl F80 {
         }
     }
 
+    /// The product with a non-negative integer, correctly rounded (Redis
+    /// scales a timeout in seconds to milliseconds in `long double`).
+    pub fn mul_u64(self, k: u64) -> F80 {
+        match self.kind {
+            Kind::Finite { m, e } if k != 0 => {
+                F80::round_pack(self.neg, m as u128 * k as u128, e, false)
+            }
+            Kind::Finite { .. } | Kind::Zero => F80 {
+                neg: self.neg,
+                kind: Kind::Zero,
+            },
+            Kind::Inf if k == 0 => F80 {
+                neg: true,
+                kind: Kind::Nan,
+            },
+            Kind::Inf | Kind::Nan => self,
+        }
+    }
+
+    /// `(long long) ceill(x)` as x86-64 computes it: rounded up to an
+    /// integer, then converted; NaN, infinities and results outside i64
+    /// give i64::MIN (the conversion's "integer indefinite" answer).
+    pub fn ceil_i64(&self) -> i64 {
+        let (m, e) = match self.kind {
+            Kind::Zero => return 0,
+            Kind::Inf | Kind::Nan => return i64::MIN,
+            Kind::Finite { m, e } => (m, e),
+        };
+        // |x| split into its integer part and whether a fraction remains.
+        let (int, frac): (u128, bool) = if e >= 0 {
+            // m has at most 64 bits, so any e above 64 is out of range.
+            if e > 64 {
+                return i64::MIN;
+            }
+            ((m as u128) << e, false)
+        } else if e <= -64 {
+            (0, true)
+        } else {
+            ((m >> (-e)) as u128, m & ((1u64 << (-e)) - 1) != 0)
+        };
+        let v = if self.neg {
+            0i128 - int as i128
+        } else {
+            int as i128 + frac as i128
+        };
+        i64::try_from(v).unwrap_or(i64::MIN)
+    }
+
     /// Parses as Redis does for INCRBYFLOAT: C's `strtold` must consume the
     /// whole argument (so a NUL byte is refused), leading white space,
     /// NaN, and results that overflow or underflow to zero are refused.
@@ -526,6 +574,24 @@ fn parse_hex(neg: bool, s: &[u8]) -> Option<F80> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scaling_and_rounding_up_to_integers() {
+        let p = |s: &str| F80::parse(s.as_bytes()).unwrap();
+        assert_eq!(p("1.5").mul_u64(1000).ceil_i64(), 1500);
+        assert_eq!(p("0.0001").mul_u64(1000).ceil_i64(), 1);
+        assert_eq!(p("-0.0001").mul_u64(1000).ceil_i64(), 0);
+        assert_eq!(p("-1.5").ceil_i64(), -1);
+        assert_eq!(p("-9223372036854775808").ceil_i64(), i64::MIN);
+        assert_eq!(p("9223372036854775807").ceil_i64(), i64::MAX);
+        assert_eq!(p("9223372036854775807.5").ceil_i64(), i64::MIN);
+        assert_eq!(p("1e30").ceil_i64(), i64::MIN);
+        assert_eq!(p("1e-30").ceil_i64(), 1);
+        assert_eq!(p("-1e-30").ceil_i64(), 0);
+        assert_eq!(p("inf").ceil_i64(), i64::MIN);
+        assert_eq!(p("inf").mul_u64(0).ceil_i64(), i64::MIN);
+        assert_eq!(p("0").mul_u64(1000).ceil_i64(), 0);
+    }
 
     fn h(s: &str) -> String {
         String::from_utf8(F80::parse(s.as_bytes()).unwrap().to_human()).unwrap()
