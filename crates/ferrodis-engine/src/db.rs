@@ -10,6 +10,7 @@ use rand::Rng;
 
 use crate::shard::Shard;
 use crate::small::SmallBytes;
+use crate::value::Limits;
 
 /// Shards per database. A power of two, so a key's shard is a mask of its hash.
 pub const SHARDS: usize = 16;
@@ -206,6 +207,28 @@ impl Db {
         self.shards.iter().map(|s| acquire(s).expires()).sum()
     }
 
+    /// Checks every shard (see `Shard::check_invariants`) and that each key
+    /// lives in its own shard, locking one shard at a time (through the
+    /// ordinary lock, so a thread inside a hold uses the shard it holds).
+    pub fn check_invariants(&self, lim: &Limits) -> Result<(), String> {
+        for i in 0..self.shards.len() {
+            let s = self.lock_shard(i);
+            s.check_invariants(lim)
+                .map_err(|e| format!("shard {i}: {e}"))?;
+            let stray = s
+                .iter()
+                .find(|(k, _)| Db::shard_index(k) != i)
+                .map(|(k, _)| k.clone());
+            if let Some(k) = stray {
+                return Err(format!(
+                    "shard {i}: key {k:?} belongs to shard {}",
+                    Db::shard_index(&k)
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Empties the database, returning the old contents so the caller decides
     /// where they are dropped (FLUSHDB ASYNC drops them off-thread).
     pub fn take_all(&self) -> Vec<Shard> {
@@ -329,5 +352,19 @@ mod tests {
         assert!(db.random_key(0, &mut rng).is_none());
         db.lock(b"a").set(b"a", Value::string(b"v"));
         assert_eq!(db.random_key(0, &mut rng).as_deref(), Some(&b"a"[..]));
+    }
+
+    #[test]
+    fn invariant_check_finds_a_key_in_the_wrong_shard() {
+        let lim = Limits::default();
+        let db = Db::new();
+        db.lock(b"a").set(b"a", Value::string(b"1"));
+        assert_eq!(db.check_invariants(&lim), Ok(()));
+        let wrong = (Db::shard_index(b"x") + 1) % SHARDS;
+        db.lock_shard(wrong).set(b"x", Value::string(b"1"));
+        assert!(db
+            .check_invariants(&lim)
+            .unwrap_err()
+            .contains("belongs to shard"));
     }
 }

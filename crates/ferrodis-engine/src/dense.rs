@@ -109,6 +109,38 @@ impl<V> DenseMap<V> {
     pub fn values(&self) -> impl Iterator<Item = &V> {
         self.entries.iter().map(|(_, v)| v)
     }
+
+    /// Checks the invariants above: one index slot per entry, each
+    /// position in range and distinct, and each key found (through its
+    /// hash) at its own position, so keys are distinct too.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let n = self.entries.len();
+        if n > u32::MAX as usize {
+            return Err(format!("dense map: {n} entries, over u32 positions"));
+        }
+        if self.index.len() != n {
+            return Err(format!(
+                "dense map: {} index slots for {n} entries",
+                self.index.len()
+            ));
+        }
+        let mut seen = vec![false; n];
+        for &p in self.index.iter() {
+            match seen.get_mut(p as usize) {
+                Some(s) if !*s => *s = true,
+                Some(_) => return Err(format!("dense map: position {p} indexed twice")),
+                None => return Err(format!("dense map: position {p} out of range {n}")),
+            }
+        }
+        for (i, (k, _)) in self.entries.iter().enumerate() {
+            if self.position(k) != Some(i) {
+                return Err(format!(
+                    "dense map: key {k:?} at position {i} not found there through the index"
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -134,7 +166,11 @@ mod tests {
                 assert_eq!(m.swap_remove(&k), model.remove(&k));
             }
             assert_eq!(m.len(), model.len());
+            if step % 1000 == 0 {
+                assert_eq!(m.check_invariants(), Ok(()));
+            }
         }
+        assert_eq!(m.check_invariants(), Ok(()));
         for (k, v) in &model {
             assert_eq!(m.get(k), Some(v));
         }

@@ -236,6 +236,48 @@ impl HashValue {
         }
     }
 
+    /// Checks the invariants above, and that a listpack is within `lim`
+    /// (the limits in force for every write it saw: a lowered limit only
+    /// applies from the next write, so a caller that changed them passes
+    /// the loosest). Emptiness is the keyspace's rule, checked by `Shard`.
+    pub fn check_invariants(&self, lim: HashLimits) -> Result<(), String> {
+        match self {
+            HashValue::Listpack(p) => {
+                p.check_invariants().map_err(|e| format!("hash {e}"))?;
+                if !p.len().is_multiple_of(2) {
+                    return Err(format!("hash listpack: odd entry count {}", p.len()));
+                }
+                let n = p.len() / 2;
+                if n > lim.max_entries {
+                    return Err(format!(
+                        "hash listpack: {n} fields, over hash-max-listpack-entries {}",
+                        lim.max_entries
+                    ));
+                }
+                let mut fields = std::collections::HashSet::with_capacity(n);
+                for (f, v) in self.iter() {
+                    if f.len() > lim.max_value || v.len() > lim.max_value {
+                        return Err(format!(
+                            "hash listpack: field {:?} or its value longer than \
+                             hash-max-listpack-value {}",
+                            String::from_utf8_lossy(f),
+                            lim.max_value
+                        ));
+                    }
+                    if !fields.insert(f) {
+                        return Err(format!(
+                            "hash listpack: field {:?} twice",
+                            String::from_utf8_lossy(f)
+                        ));
+                    }
+                }
+                Ok(())
+            }
+            // IndexMap keeps its keys unique and its index consistent.
+            HashValue::Table(_) => Ok(()),
+        }
+    }
+
     /// Approximate heap bytes owned (for memory accounting).
     pub fn heap_size(&self) -> usize {
         match self {

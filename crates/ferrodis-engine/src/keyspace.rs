@@ -3,6 +3,7 @@
 use crate::db::{Db, PairGuard};
 use crate::hold::Hold;
 use crate::shard::{RemovalHook, Shard};
+use crate::value::Limits;
 
 /// The numbered databases (16 by default, the `databases` directive).
 pub struct Keyspace {
@@ -190,6 +191,16 @@ impl Keyspace {
         }
     }
 
+    /// Checks every database (see `Db::check_invariants`), one shard locked
+    /// at a time. For tests and fuzzers, between commands.
+    pub fn check_invariants(&self, lim: &Limits) -> Result<(), String> {
+        for (i, db) in self.dbs.iter().enumerate() {
+            db.check_invariants(lim)
+                .map_err(|e| format!("db {i}: {e}"))?;
+        }
+        Ok(())
+    }
+
     /// Empties every database, returning the old contents for the caller to
     /// drop where it likes.
     pub fn take_all(&self) -> Vec<Shard> {
@@ -224,5 +235,16 @@ mod tests {
         drop(g1);
         let g2 = ks.lock_pair(0, b"y", 1, b"x");
         assert!(matches!(g2, PairGuard::Two { .. }));
+    }
+
+    #[test]
+    fn invariant_check_runs_inside_a_hold() {
+        let ks = Keyspace::new(2);
+        ks.db(1).lock(b"a").set(b"a", Value::string(b"1"));
+        let lim = Limits::default();
+        assert_eq!(ks.check_invariants(&lim), Ok(()));
+        // Inside a hold the shards are handed out, not locked again.
+        let _hold = ks.hold_all();
+        assert_eq!(ks.check_invariants(&lim), Ok(()));
     }
 }

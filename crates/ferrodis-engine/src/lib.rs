@@ -28,6 +28,12 @@
 //!
 //! No RESP and no I/O live here: callers lock, operate on typed values and
 //! encode replies themselves.
+//!
+//! Every store structure has `check_invariants` (each value type, `Value`,
+//! `DenseMap`, `Shard`, `Db`, `Keyspace`), returning the broken rule; tests
+//! and fuzzers call it between commands, with the encoding thresholds the
+//! store was written under ([`Limits`]). tests/models/ checks each type
+//! against a reference model with proptest.
 
 pub mod access;
 pub mod alloc;
@@ -57,5 +63,5 @@ pub use list::{End, ListValue};
 pub use set::{Member, MemberRef, SetValue};
 pub use shard::{Entry, Removal, RemovalHook, Shard};
 pub use small::SmallBytes;
-pub use value::{StrValue, Value};
+pub use value::{Limits, StrValue, Value};
 pub use zset::{ZLimits, ZSetValue};

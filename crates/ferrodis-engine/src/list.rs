@@ -694,6 +694,86 @@ impl ListValue {
         self.iter_from(0, false)
     }
 
+    /// Checks the invariants in the module comment, decoding every entry
+    /// both ways without trusting it, and that no node of several elements
+    /// is over the size `fill` allows. Emptiness is the keyspace's rule,
+    /// checked by `Shard`.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        if !(-5..=(1 << 15) - 1).contains(&self.fill) {
+            return Err(format!("list: fill {} out of range", self.fill));
+        }
+        let mut total = 0usize;
+        for (ni, node) in self.nodes.iter().enumerate() {
+            if node.count == 0 {
+                return Err(format!("list: node {ni} is empty"));
+            }
+            let buf = &node.buf;
+            if node.head > buf.len() {
+                return Err(format!("list: node {ni}'s head is past its end"));
+            }
+            let mut p = node.head;
+            let mut seen = 0usize;
+            while p < buf.len() {
+                let mut n = 0usize;
+                let mut shift = 0u32;
+                loop {
+                    let Some(&b) = buf.get(p) else {
+                        return Err(format!(
+                            "list: node {ni} entry {seen}: length runs past the end"
+                        ));
+                    };
+                    p += 1;
+                    if shift >= usize::BITS {
+                        return Err(format!("list: node {ni} entry {seen}: length overflows"));
+                    }
+                    n |= ((b & 0x7f) as usize) << shift;
+                    if b & 0x80 == 0 {
+                        break;
+                    }
+                    shift += 7;
+                }
+                let data_end = p.checked_add(n).filter(|&e| e <= buf.len());
+                let next = data_end.and_then(|e| e.checked_add(varint_len(n)));
+                let (Some(data_end), Some(next)) = (data_end, next.filter(|&x| x <= buf.len()))
+                else {
+                    return Err(format!("list: node {ni} entry {seen}: runs past the end"));
+                };
+                // The backward length must read as the forward one does.
+                let m = varint_len(n);
+                for (j, i) in (0..m).rev().enumerate() {
+                    let g = ((n >> (7 * i)) & 0x7f) as u8;
+                    let want = if i == m - 1 { g } else { g | 0x80 };
+                    if buf[data_end + j] != want {
+                        return Err(format!(
+                            "list: node {ni} entry {seen}: backward length differs"
+                        ));
+                    }
+                }
+                p = next;
+                seen += 1;
+            }
+            if seen != node.count as usize {
+                return Err(format!(
+                    "list: node {ni} counts {} entries, holds {seen}",
+                    node.count
+                ));
+            }
+            if self.overfull(node) {
+                return Err(format!(
+                    "list: node {ni} ({} entries, {} bytes) over fill {}",
+                    node.count,
+                    node.bytes(),
+                    self.fill
+                ));
+            }
+            total += seen;
+        }
+        if total != self.len {
+            return Err(format!("list: len {} but nodes hold {total}", self.len));
+        }
+        Ok(())
+    }
+
     /// Builds a list of the given elements, in order.
     pub fn from_elements<'a>(fill: i64, items: impl IntoIterator<Item = &'a [u8]>) -> ListValue {
         let mut l = ListValue::new(fill);
@@ -917,5 +997,23 @@ mod tests {
             }
             model_check(&l, &m);
         }
+    }
+
+    #[test]
+    fn invariant_check_catches_corruption() {
+        let mut l = ListValue::from_elements(2, [&b"a"[..], b"bb", b"ccc"]);
+        assert_eq!(l.check_invariants(), Ok(()));
+        l.nodes[0].count += 1;
+        assert!(l.check_invariants().unwrap_err().contains("counts"));
+        l.nodes[0].count -= 1;
+        l.len += 1;
+        assert!(l.check_invariants().unwrap_err().contains("len"));
+        l.len -= 1;
+        l.nodes.push_back(Node::default());
+        assert!(l.check_invariants().unwrap_err().contains("empty"));
+        l.nodes.pop_back();
+        let last = l.nodes[0].buf.len() - 1;
+        l.nodes[0].buf[last] ^= 1;
+        assert!(l.check_invariants().is_err());
     }
 }

@@ -194,6 +194,61 @@ impl Pack {
     }
 }
 
+impl Pack {
+    /// Checks the layout (see the module comment): the header counts the
+    /// entries, every entry's length fits, nothing trails the last entry,
+    /// and an empty pack owns no buffer.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let buf: &[u8] = &self.buf;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        if buf.len() < HEADER {
+            return Err(format!(
+                "pack: {} bytes, shorter than its header",
+                buf.len()
+            ));
+        }
+        let count = self.len();
+        if count == 0 {
+            return Err("pack: holds a buffer but counts no entry".into());
+        }
+        let mut pos = HEADER;
+        let mut seen = 0usize;
+        while pos < buf.len() {
+            let mut len = 0usize;
+            let mut shift = 0u32;
+            loop {
+                let Some(&b) = buf.get(pos) else {
+                    return Err(format!("pack: entry {seen}'s length runs past the end"));
+                };
+                pos += 1;
+                if shift >= usize::BITS {
+                    return Err(format!("pack: entry {seen}'s length overflows"));
+                }
+                len |= ((b & 0x7f) as usize) << shift;
+                if b & 0x80 == 0 {
+                    break;
+                }
+                shift += 7;
+            }
+            match pos.checked_add(len) {
+                Some(end) if end <= buf.len() => pos = end,
+                _ => {
+                    return Err(format!(
+                        "pack: entry {seen} ({len} bytes) runs past the end"
+                    ))
+                }
+            }
+            seen += 1;
+        }
+        if seen != count {
+            return Err(format!("pack: header counts {count} entries, found {seen}"));
+        }
+        Ok(())
+    }
+}
+
 impl std::fmt::Debug for Pack {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list()

@@ -171,6 +171,28 @@ impl IntSet {
     pub fn iter(&self) -> impl Iterator<Item = i64> + '_ {
         (0..self.len()).filter_map(|i| self.get(i))
     }
+
+    /// Checks the invariants above (width only widens, so it is not
+    /// checked against the elements).
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let w = self.width.bytes();
+        if !self.buf.len().is_multiple_of(w) {
+            return Err(format!(
+                "intset: {} bytes, not a multiple of its width {w}",
+                self.buf.len()
+            ));
+        }
+        let mut prev: Option<i64> = None;
+        for (i, v) in self.iter().enumerate() {
+            if prev.is_some_and(|p| p >= v) {
+                return Err(format!(
+                    "intset: element {i} ({v}) not above the one before"
+                ));
+            }
+            prev = Some(v);
+        }
+        Ok(())
+    }
 }
 
 impl std::fmt::Debug for IntSet {
@@ -454,6 +476,51 @@ impl SetValue {
                 0
             }
         }
+    }
+
+    /// Checks the invariants above; `max_intset` is the
+    /// set-max-intset-entries in force for every insertion the set saw (a
+    /// caller that lowered it passes the old value). Emptiness is the
+    /// keyspace's rule, checked by `Shard`.
+    pub fn check_invariants(&self, max_intset: usize) -> Result<(), String> {
+        match self {
+            SetValue::Intset(s) => {
+                s.check_invariants()?;
+                if s.len() > max_intset {
+                    return Err(format!(
+                        "set intset: {} members, over set-max-intset-entries {max_intset}",
+                        s.len()
+                    ));
+                }
+            }
+            SetValue::Listpack(p) => {
+                p.check_invariants().map_err(|e| format!("set {e}"))?;
+                if p.len() > PACK_MAX_ENTRIES {
+                    return Err(format!(
+                        "set listpack: {} members, over {PACK_MAX_ENTRIES}",
+                        p.len()
+                    ));
+                }
+                let mut seen = std::collections::HashSet::with_capacity(p.len());
+                for m in p.iter() {
+                    if m.len() > PACK_MAX_VALUE {
+                        return Err(format!(
+                            "set listpack: member of {} bytes, over {PACK_MAX_VALUE}",
+                            m.len()
+                        ));
+                    }
+                    if !seen.insert(m) {
+                        return Err(format!(
+                            "set listpack: member {:?} twice",
+                            String::from_utf8_lossy(m)
+                        ));
+                    }
+                }
+            }
+            // IndexSet keeps its members unique.
+            SetValue::Table(_) => {}
+        }
+        Ok(())
     }
 
     /// Approximate heap bytes owned (for memory accounting).

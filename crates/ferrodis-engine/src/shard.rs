@@ -5,7 +5,7 @@ use rand::Rng;
 
 use crate::dense::DenseMap;
 use crate::small::SmallBytes;
-use crate::value::Value;
+use crate::value::{Limits, Value};
 
 type Hasher = foldhash::fast::RandomState;
 type Map = DenseMap<Entry>;
@@ -583,6 +583,46 @@ impl Shard {
         pos
     }
 
+    /// Checks the invariants above and every value's own (against `lim`):
+    /// the dense map is consistent, every TTL'd key exists and its time is
+    /// not 0, no collection under a key is empty, a snapshot's cursor is
+    /// within the map. Costs O(keys + elements); for tests and fuzzers,
+    /// between commands.
+    pub fn check_invariants(&self, lim: &Limits) -> Result<(), String> {
+        self.map.check_invariants()?;
+        for (k, &at) in &self.ttl {
+            if at == 0 {
+                return Err(format!(
+                    "shard: key {k:?} has expire time 0 in the TTL index"
+                ));
+            }
+            if !self.map.contains_key(k) {
+                return Err(format!("shard: TTL'd key {k:?} is not in the map"));
+            }
+        }
+        if let Some(s) = &self.snap {
+            if s.cursor > self.map.len() {
+                return Err(format!(
+                    "shard: snapshot cursor {} past {} keys",
+                    s.cursor,
+                    self.map.len()
+                ));
+            }
+        }
+        for (k, e) in self.map.iter() {
+            if e.value.is_empty_collection() {
+                return Err(format!(
+                    "shard: key {k:?} holds an empty {}",
+                    e.value.type_name()
+                ));
+            }
+            e.value
+                .check_invariants(lim)
+                .map_err(|err| format!("key {k:?}: {err}"))?;
+        }
+        Ok(())
+    }
+
     /// Walks up to `budget` keys of the TTL index from the persistent
     /// cursor, reclaiming the expired ones (the active expiry cycle).
     pub fn expire_step(&mut self, now_ms: u64, budget: usize) -> ExpireStep {
@@ -700,6 +740,24 @@ mod tests {
         for i in 0..400u32 {
             assert!(seen.contains(i.to_string().as_bytes()), "missed {i}");
         }
+    }
+
+    #[test]
+    fn invariant_check_catches_corruption() {
+        let lim = Limits::default();
+        let mut s = Shard::new();
+        put_ttl(&mut s, b"a", b"1", 100);
+        s.set(b"b", Value::string(b"2"));
+        assert_eq!(s.check_invariants(&lim), Ok(()));
+        s.ttl.insert(SmallBytes::new(b"ghost"), 5);
+        assert!(s.check_invariants(&lim).unwrap_err().contains("ghost"));
+        s.ttl.swap_remove(&b"ghost"[..]);
+        s.set(b"l", Value::List(Box::default()));
+        assert!(s.check_invariants(&lim).unwrap_err().contains("empty list"));
+        s.remove(b"l");
+        // A stream may be empty.
+        s.set(b"s", Value::Stream(Box::default()));
+        assert_eq!(s.check_invariants(&lim), Ok(()));
     }
 }
 

@@ -16,11 +16,16 @@
 //! bytes of overhead per entry, and approximate trimming removes whole
 //! nodes, as in Redis.
 //!
-//! Invariants: ids strictly increase through the nodes and within each
-//! node; `length` counts live entries; `last_id` is the highest id ever
-//! added (or set by XSETID), never below any live entry; every node holds
-//! at least one live entry. Groups: each PEL entry's consumer exists and
-//! lists the id in its own PEL, and vice versa.
+//! Invariants: a node is keyed by its first entry's id and no entry of it
+//! is below that; live entries' ids strictly increase through the nodes
+//! and within each node; `length` counts live entries; `last_id` is the
+//! highest id ever added (or set by XSETID), never below any live entry;
+//! every node holds at least one live entry. Deleted entries are not
+//! ordered: XSETID may lower `last_id` below a deleted entry (Redis allows
+//! it, down to the last live one), and later entries follow it in the
+//! same node. Groups: each PEL entry's consumer exists and lists the id in
+//! its own PEL, and vice versa. Neither a group's last id (XGROUP SETID
+//! takes any id) nor a delivery count (XCLAIM RETRYCOUNT 0) is bounded.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -794,6 +799,197 @@ impl StreamValue {
         }
     }
 
+    /// Checks the invariants in the module comment, decoding every node
+    /// without trusting it, and that nodes were filled within `lim` (the
+    /// limits in force for every append; entries loaded from a dump use
+    /// the defaults, and a caller that changed them passes the loosest or
+    /// `NodeLimits { max_bytes: 0, max_entries: 0 }`).
+    pub fn check_invariants(&self, lim: NodeLimits) -> Result<(), String> {
+        fn varint(b: &[u8], pos: &mut usize) -> Option<u64> {
+            let mut v = 0u64;
+            let mut shift = 0;
+            loop {
+                let c = *b.get(*pos)?;
+                *pos += 1;
+                if shift >= 64 {
+                    return None;
+                }
+                v |= u64::from(c & 0x7f) << shift;
+                if c & 0x80 == 0 {
+                    return Some(v);
+                }
+                shift += 7;
+            }
+        }
+        // The length of one string at `pos`, which must fit.
+        fn string(b: &[u8], pos: &mut usize) -> Option<usize> {
+            let n = usize::try_from(varint(b, pos)?).ok()?;
+            let end = pos.checked_add(n).filter(|&e| e <= b.len())?;
+            *pos = end;
+            Some(n)
+        }
+        // Total bytes of `count` strings from `pos`, which must end at the
+        // end of `b`.
+        fn strings(b: &[u8], mut pos: usize, count: u64) -> Option<usize> {
+            let mut total = 0usize;
+            for _ in 0..count {
+                total += string(b, &mut pos)?;
+            }
+            (pos == b.len()).then_some(total)
+        }
+        let max_bytes = match lim.max_bytes {
+            0 => 1 << 30,
+            b => b.min(1 << 30),
+        };
+        let mut live_total = 0u64;
+        let mut prev_live: Option<StreamId> = None;
+        for (&key, node) in &self.nodes {
+            let at = |what: String| format!("stream node {}-{}: {what}", key.ms, key.seq);
+            if node.master != key {
+                return Err(at(format!(
+                    "master id {}-{}",
+                    node.master.ms, node.master.seq
+                )));
+            }
+            let mf = &node.master_fields[..];
+            let mut p = 0;
+            let nfields = varint(mf, &mut p).ok_or_else(|| at("bad master fields".into()))?;
+            let master_bytes =
+                strings(mf, p, nfields).ok_or_else(|| at("bad master fields".into()))?;
+            if nfields == 0 {
+                return Err(at("no master field".into()));
+            }
+            let b = &node.buf;
+            let mut pos = 0;
+            let (mut count, mut live) = (0usize, 0usize);
+            while pos < b.len() {
+                let entry_at = pos;
+                let bad = |k: usize| at(format!("entry {k} malformed"));
+                let flags = b[pos];
+                pos += 1;
+                if flags & !(DELETED | SAME_FIELDS) != 0 {
+                    return Err(bad(count));
+                }
+                let dms = varint(b, &mut pos).ok_or_else(|| bad(count))?;
+                let seq = varint(b, &mut pos).ok_or_else(|| bad(count))?;
+                let plen = varint(b, &mut pos)
+                    .and_then(|n| usize::try_from(n).ok())
+                    .ok_or_else(|| bad(count))?;
+                let end = pos
+                    .checked_add(plen)
+                    .filter(|&e| e <= b.len())
+                    .ok_or_else(|| bad(count))?;
+                let payload = &b[pos..end];
+                pos = end;
+                let ms = key.ms.checked_add(dms).ok_or_else(|| bad(count))?;
+                let id = StreamId::new(ms, seq);
+                // The strings' bytes, as `append` weighs an entry.
+                let weight = if flags & SAME_FIELDS != 0 {
+                    strings(payload, 0, nfields).map(|v| v + master_bytes)
+                } else {
+                    let mut q = 0;
+                    varint(payload, &mut q)
+                        .filter(|&n| n > 0)
+                        .and_then(|n| strings(payload, q, n.checked_mul(2)?))
+                }
+                .ok_or_else(|| bad(count))?;
+                if count == 0 && id != key {
+                    return Err(at(format!("first entry is {}-{}", id.ms, id.seq)));
+                }
+                if id < key {
+                    return Err(at(format!("entry {}-{} below the master", id.ms, id.seq)));
+                }
+                if count > 0 {
+                    if lim.max_entries != 0 && count >= lim.max_entries {
+                        return Err(at(format!(
+                            "more than stream-node-max-entries {}",
+                            lim.max_entries
+                        )));
+                    }
+                    if entry_at + mf.len() + weight >= max_bytes {
+                        return Err(at(format!(
+                            "entry {count} appended past stream-node-max-bytes {}",
+                            lim.max_bytes
+                        )));
+                    }
+                }
+                if flags & DELETED == 0 {
+                    if prev_live.is_some_and(|p| p >= id) {
+                        return Err(at(format!(
+                            "live entry {}-{} not above the previous live one",
+                            id.ms, id.seq
+                        )));
+                    }
+                    if id > self.last_id {
+                        return Err(at(format!(
+                            "live entry {}-{} above last id {}-{}",
+                            id.ms, id.seq, self.last_id.ms, self.last_id.seq
+                        )));
+                    }
+                    prev_live = Some(id);
+                    live += 1;
+                }
+                count += 1;
+            }
+            if count != node.count || live != node.live {
+                return Err(at(format!(
+                    "counts {}/{} (all/live), holds {count}/{live}",
+                    node.count, node.live
+                )));
+            }
+            if live == 0 {
+                return Err(at("no live entry".into()));
+            }
+            live_total += live as u64;
+        }
+        if live_total != self.length {
+            return Err(format!(
+                "stream: length {} but {live_total} live entries",
+                self.length
+            ));
+        }
+        if self.entries_added < self.length {
+            return Err(format!(
+                "stream: entries_added {} below length {}",
+                self.entries_added, self.length
+            ));
+        }
+        let first = self.first_entry().unwrap_or_default();
+        if self.first_id != first {
+            return Err(format!(
+                "stream: recorded first id {}-{}, first entry {}-{}",
+                self.first_id.ms, self.first_id.seq, first.ms, first.seq
+            ));
+        }
+        for (gname, g) in &self.groups {
+            let gn = String::from_utf8_lossy(gname);
+            for (id, nack) in &g.pel {
+                let owner = g.consumers.get(&nack.consumer);
+                if !owner.is_some_and(|c| c.pending.contains(id)) {
+                    return Err(format!(
+                        "stream group {gn:?}: PEL entry {}-{} not in consumer {:?}'s PEL",
+                        id.ms,
+                        id.seq,
+                        String::from_utf8_lossy(&nack.consumer)
+                    ));
+                }
+            }
+            for (cname, c) in &g.consumers {
+                for id in &c.pending {
+                    if g.pel.get(id).is_none_or(|n| n.consumer != cname) {
+                        return Err(format!(
+                            "stream group {gn:?}: consumer {:?}'s pending {}-{} not in the PEL under its name",
+                            String::from_utf8_lossy(cname),
+                            id.ms,
+                            id.seq
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Visits every node as (master id, live entries), for dump writers.
     pub fn nodes(&self) -> impl Iterator<Item = StreamNodeRef<'_>> {
         self.nodes.values().map(|n| StreamNodeRef { node: n })
@@ -947,5 +1143,49 @@ mod tests {
         assert_eq!(s.next_id(Some(5), 0), Some(id(5, 4)));
         assert_eq!(s.next_id(Some(4), 0), None);
         assert_eq!(s.next_id(Some(6), 0), Some(id(6, 0)));
+    }
+
+    #[test]
+    fn invariant_check_catches_corruption() {
+        let lim = NodeLimits::default();
+        let mut s = StreamValue::new();
+        for i in 1..=5 {
+            s.append(id(i, 0), &[(b"f", b"v")], lim);
+        }
+        let c = Bytes::from_static(b"c");
+        let mut g = Group::new(StreamId::MIN, 0);
+        g.consumer(b"c", 0);
+        g.deliver(id(1, 0), &c, 0, 1);
+        s.groups.insert(Bytes::from_static(b"g"), g.clone());
+        assert_eq!(s.check_invariants(lim), Ok(()));
+        // Nodes filled past smaller limits.
+        let tight = NodeLimits {
+            max_bytes: 0,
+            max_entries: 2,
+        };
+        assert!(s
+            .check_invariants(tight)
+            .unwrap_err()
+            .contains("max-entries"));
+        // A PEL entry its consumer does not list.
+        g.pel.insert(
+            id(2, 0),
+            Nack {
+                consumer: c.clone(),
+                delivery_time: 0,
+                delivery_count: 1,
+            },
+        );
+        s.groups.insert(Bytes::from_static(b"g"), g);
+        assert!(s.check_invariants(lim).unwrap_err().contains("PEL"));
+        s.groups.clear();
+        s.length += 1;
+        assert!(s.check_invariants(lim).unwrap_err().contains("length"));
+        s.length -= 1;
+        s.last_id = id(4, 0);
+        assert!(s
+            .check_invariants(lim)
+            .unwrap_err()
+            .contains("above last id"));
     }
 }

@@ -1,10 +1,10 @@
 //! Typed values. One enum, so a type check (WRONGTYPE) is a single match.
 
-use crate::hash::HashValue;
+use crate::hash::{HashLimits, HashValue};
 use crate::list::ListValue;
 use crate::set::SetValue;
-use crate::stream::StreamValue;
-use crate::zset::ZSetValue;
+use crate::stream::{NodeLimits, StreamValue};
+use crate::zset::{ZLimits, ZSetValue};
 
 /// The longest string Redis stores as "embstr".
 pub const EMBSTR_MAX: usize = 44;
@@ -196,6 +196,83 @@ impl StrValue {
     }
 }
 
+/// The encoding thresholds the store's values were written under, for
+/// `check_invariants` (values do not carry them: commands pass the
+/// configured ones to each write). Lists carry their own fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub hash: HashLimits,
+    pub zset: ZLimits,
+    /// set-max-intset-entries.
+    pub set_max_intset: usize,
+    pub stream: NodeLimits,
+}
+
+impl Default for Limits {
+    /// Redis's defaults.
+    fn default() -> Self {
+        Limits {
+            hash: HashLimits::default(),
+            zset: ZLimits::default(),
+            set_max_intset: 512,
+            stream: NodeLimits::default(),
+        }
+    }
+}
+
+impl Limits {
+    /// No threshold: checks only what holds under any configuration (for
+    /// a store whose limits changed while it was written).
+    pub const ANY: Limits = Limits {
+        hash: HashLimits {
+            max_entries: usize::MAX,
+            max_value: usize::MAX,
+        },
+        zset: ZLimits {
+            max_entries: usize::MAX,
+            max_value: usize::MAX,
+        },
+        set_max_intset: usize::MAX,
+        stream: NodeLimits {
+            max_bytes: 0,
+            max_entries: 0,
+        },
+    };
+}
+
+impl StrValue {
+    /// Checks the invariants above: an `Int` round-trips through its
+    /// decimal form, `Inline` and `Emb` lengths are in their bands.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        match self {
+            StrValue::Int(i) => {
+                let mut buf = [0u8; 20];
+                if parse_i64_strict(fmt_i64(*i, &mut buf)) != Some(*i) {
+                    return Err(format!("string int {i} does not round-trip"));
+                }
+            }
+            StrValue::Inline { len, .. } => {
+                if *len as usize > INLINE_MAX {
+                    return Err(format!("string inline of {len} bytes, over {INLINE_MAX}"));
+                }
+            }
+            StrValue::Emb(b) => {
+                if b.len() <= INLINE_MAX || b.len() > EMBSTR_MAX {
+                    return Err(format!(
+                        "string embstr of {} bytes, outside {}..={EMBSTR_MAX}",
+                        b.len(),
+                        INLINE_MAX + 1
+                    ));
+                }
+            }
+            // Raw strings may be any length (APPEND, SETRANGE, SETBIT make
+            // them), integers included.
+            StrValue::Raw(_) | StrValue::Growable(_) => {}
+        }
+        Ok(())
+    }
+}
+
 /// The value stored under a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
@@ -272,6 +349,31 @@ impl Value {
         }
     }
 
+    /// Checks the value's own invariants (see each type) against `lim`.
+    pub fn check_invariants(&self, lim: &Limits) -> Result<(), String> {
+        match self {
+            Value::Str(s) => s.check_invariants(),
+            Value::List(l) => l.check_invariants(),
+            Value::Hash(h) => h.check_invariants(lim.hash),
+            Value::Set(s) => s.check_invariants(lim.set_max_intset),
+            Value::ZSet(z) => z.check_invariants(lim.zset),
+            Value::Stream(s) => s.check_invariants(lim.stream),
+        }
+    }
+
+    /// Whether this is a collection with no element, which Redis never
+    /// keeps under a key (a stream may be empty: XDEL, XTRIM and
+    /// XGROUP CREATE MKSTREAM leave one).
+    pub fn is_empty_collection(&self) -> bool {
+        match self {
+            Value::Str(_) | Value::Stream(_) => false,
+            Value::List(l) => l.is_empty(),
+            Value::Hash(h) => h.is_empty(),
+            Value::Set(s) => s.is_empty(),
+            Value::ZSet(z) => z.is_empty(),
+        }
+    }
+
     /// The name TYPE reports.
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -322,5 +424,29 @@ mod tests {
         assert_eq!(v.encoding(), "raw");
         assert_eq!(v.as_int(), Some(123));
         assert_eq!(StrValue::Int(-45).to_vec(), b"-45");
+    }
+
+    #[test]
+    fn string_invariants() {
+        for b in [
+            &b"123"[..],
+            b"-1",
+            b"0123",
+            &[b'a'; 22],
+            &[b'a'; 23],
+            &[b'a'; 44],
+            &[b'a'; 45],
+        ] {
+            assert_eq!(StrValue::from_bytes(b).check_invariants(), Ok(()));
+        }
+        assert!(StrValue::Emb(vec![b'a'; 10].into())
+            .check_invariants()
+            .is_err());
+        assert!(StrValue::Emb(vec![b'a'; 45].into())
+            .check_invariants()
+            .is_err());
+        let v = Value::Hash(HashValue::new());
+        assert_eq!(v.check_invariants(&Limits::default()), Ok(()));
+        assert!(v.is_empty_collection());
     }
 }

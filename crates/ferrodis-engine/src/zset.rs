@@ -569,6 +569,85 @@ impl Big {
         stack
     }
 
+    /// Checks the skiplist-encoding invariants (module comment) without
+    /// trusting the links: every position reached once, heap order on
+    /// `prio`, subtree sizes, strictly ascending (score, member) in order.
+    fn check_invariants(&self) -> Result<(), String> {
+        let n = self.map.len();
+        if self.nodes.len() != n {
+            return Err(format!(
+                "zset skiplist: {} treap nodes for {n} members",
+                self.nodes.len()
+            ));
+        }
+        if let Some((m, _)) = self.map.iter().find(|(_, s)| s.is_nan()) {
+            return Err(format!(
+                "zset skiplist: member {:?} has a NaN score",
+                String::from_utf8_lossy(m)
+            ));
+        }
+        struct Walk<'a> {
+            big: &'a Big,
+            seen: Vec<bool>,
+            prev: Option<u32>,
+            count: usize,
+        }
+        fn walk(w: &mut Walk<'_>, t: u32, parent_prio: u32, depth: usize) -> Result<u32, String> {
+            if t == NIL {
+                return Ok(0);
+            }
+            let Some(&node) = w.big.nodes.get(t as usize) else {
+                return Err(format!("zset skiplist: link to position {t} out of range"));
+            };
+            if std::mem::replace(&mut w.seen[t as usize], true) {
+                return Err(format!("zset skiplist: position {t} linked twice"));
+            }
+            if depth > 4096 {
+                return Err("zset skiplist: treap deeper than 4096".into());
+            }
+            if node.prio > parent_prio {
+                return Err(format!("zset skiplist: position {t} breaks the heap order"));
+            }
+            let ls = walk(w, node.l, node.prio, depth + 1)?;
+            if let Some(p) = w.prev {
+                let (s1, m1) = key_of(&w.big.map, p);
+                let (s2, m2) = key_of(&w.big.map, t);
+                if cmp_key(s1, m1, s2, m2) != Ordering::Less {
+                    return Err(format!(
+                        "zset skiplist: {:?} ({s2}) not after {:?} ({s1})",
+                        String::from_utf8_lossy(m2),
+                        String::from_utf8_lossy(m1)
+                    ));
+                }
+            }
+            w.prev = Some(t);
+            w.count += 1;
+            let rs = walk(w, node.r, node.prio, depth + 1)?;
+            if node.size != ls + rs + 1 {
+                return Err(format!(
+                    "zset skiplist: position {t} has size {}, subtree holds {}",
+                    node.size,
+                    ls + rs + 1
+                ));
+            }
+            Ok(node.size)
+        }
+        let mut w = Walk {
+            big: self,
+            seen: vec![false; n],
+            prev: None,
+            count: 0,
+        };
+        walk(&mut w, self.root, u32::MAX, 0)?;
+        if w.count != n {
+            return Err(format!(
+                "zset skiplist: treap reaches {} of {n} members",
+                w.count
+            ));
+        }
+        Ok(())
+    }
+
     #[cfg(test)]
     fn check(&self) {
         fn walk(b: &Big, t: u32, out: &mut Vec<u32>) -> u32 {
@@ -735,6 +814,108 @@ impl ZSetValue {
         }
     }
 
+    /// Checks the invariants in the module comment, and that a listpack is
+    /// within `lim` (the limits in force for every insertion it saw; a
+    /// caller that lowered them passes the loosest). Emptiness is the
+    /// keyspace's rule, checked by `Shard`.
+    pub fn check_invariants(&self, lim: ZLimits) -> Result<(), String> {
+        let lp = match self {
+            ZSetValue::Skiplist(b) => return b.check_invariants(),
+            ZSetValue::Listpack(lp) => lp,
+        };
+        let buf = &lp.buf[..];
+        if buf.len() < LP_HDR {
+            return Err(format!("zset listpack: {} bytes, no header", buf.len()));
+        }
+        // A varint that must end inside the buffer.
+        fn varint(buf: &[u8], pos: usize) -> Option<(u64, usize)> {
+            let mut v = 0u64;
+            let mut shift = 0;
+            let mut p = pos;
+            loop {
+                let b = *buf.get(p)?;
+                p += 1;
+                if shift >= 64 {
+                    return None;
+                }
+                v |= ((b & 0x7f) as u64) << shift;
+                if b & 0x80 == 0 {
+                    return Some((v, p));
+                }
+                shift += 7;
+            }
+        }
+        let mut pos = LP_HDR;
+        let mut count = 0usize;
+        let mut prev: Option<(&[u8], f64)> = None;
+        let mut members = std::collections::HashSet::new();
+        while pos < buf.len() {
+            let bad = || format!("zset listpack: entry {count} runs past the end");
+            let (len, p) = varint(buf, pos).ok_or_else(bad)?;
+            let end = usize::try_from(len)
+                .ok()
+                .and_then(|l| p.checked_add(l))
+                .filter(|&e| e <= buf.len())
+                .ok_or_else(bad)?;
+            let (tag, q) = varint(buf, end).ok_or_else(bad)?;
+            let next = if tag & 1 == 0 {
+                q
+            } else if tag == 1 && end + 9 <= buf.len() {
+                end + 9
+            } else {
+                return Err(bad());
+            };
+            let (m, score, dnext) = decode_entry(buf, pos);
+            if dnext != next {
+                return Err(format!(
+                    "zset listpack: entry {count} decodes inconsistently"
+                ));
+            }
+            let name = || String::from_utf8_lossy(m).into_owned();
+            if score.is_nan() {
+                return Err(format!("zset listpack: {:?} has a NaN score", name()));
+            }
+            if score == 0.0 && score.is_sign_negative() {
+                return Err(format!("zset listpack: {:?} has score -0", name()));
+            }
+            if let Some((pm, ps)) = prev {
+                if cmp_key(ps, pm, score, m) != Ordering::Less {
+                    return Err(format!(
+                        "zset listpack: {:?} ({score}) not after {:?} ({ps})",
+                        name(),
+                        String::from_utf8_lossy(pm)
+                    ));
+                }
+            }
+            if !members.insert(m) {
+                return Err(format!("zset listpack: member {:?} twice", name()));
+            }
+            if m.len() > lim.max_value {
+                return Err(format!(
+                    "zset listpack: member of {} bytes, over zset-max-listpack-value {}",
+                    m.len(),
+                    lim.max_value
+                ));
+            }
+            prev = Some((m, score));
+            pos = next;
+            count += 1;
+        }
+        if count != lp.len() {
+            return Err(format!(
+                "zset listpack: header counts {}, holds {count}",
+                lp.len()
+            ));
+        }
+        if count > lim.max_entries {
+            return Err(format!(
+                "zset listpack: {count} members, over zset-max-listpack-entries {}",
+                lim.max_entries
+            ));
+        }
+        Ok(())
+    }
+
     pub fn score(&self, member: &[u8]) -> Option<f64> {
         match self {
             ZSetValue::Listpack(lp) => lp.find(member).map(|f| f.2),
@@ -843,6 +1024,9 @@ impl ZSetValue {
                 if !rev {
                     let pos = lp.offset_of(k);
                     ZIter::Lp(LpIter { buf: &lp.buf, pos })
+                } else if k >= lp.len() {
+                    // Past the end: nothing, as for the skiplist (and lists).
+                    ZIter::LpRev(&lp.buf, Vec::new())
                 } else {
                     let mut offs = Vec::with_capacity(k.saturating_add(1).min(lp.len()));
                     let mut pos = LP_HDR;
@@ -1245,5 +1429,37 @@ mod tests {
         for i in 0..400 {
             assert!(seen.contains(format!("s{i}").as_bytes()));
         }
+    }
+
+    #[test]
+    fn invariant_check_catches_corruption() {
+        let lim = ZLimits::default();
+        let items = |n: usize| -> Vec<(Vec<u8>, f64)> {
+            (0..n)
+                .map(|i| (format!("m{i}").into_bytes(), i as f64))
+                .collect()
+        };
+        let z = ZSetValue::from_items(items(10), lim);
+        assert_eq!(z.check_invariants(lim), Ok(()));
+        // Over the limits the set was supposedly written under.
+        let small = ZLimits {
+            max_entries: 5,
+            max_value: 64,
+        };
+        assert!(z.check_invariants(small).unwrap_err().contains("entries"));
+        let mut z = ZSetValue::from_items(items(300), lim);
+        assert_eq!(z.check_invariants(lim), Ok(()));
+        if let ZSetValue::Skiplist(b) = &mut z {
+            // A score changed in the dict but not re-linked in the order.
+            if let Some((_, s)) = b.map.get_index_mut(3) {
+                *s = 1000.0;
+            }
+        }
+        assert!(z.check_invariants(lim).unwrap_err().contains("not after"));
+        let mut z = ZSetValue::from_items(items(3), lim);
+        if let ZSetValue::Listpack(lp) = &mut z {
+            lp.set_len(4);
+        }
+        assert!(z.check_invariants(lim).unwrap_err().contains("header"));
     }
 }
