@@ -60,4 +60,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 say "cargo test --workspace"
 cargo test --workspace
 
+say "fuzz smoke run (cargo fuzz, a few seconds per target)"
+bash tests/fuzz_smoke.sh
+
 say "all checks passed"

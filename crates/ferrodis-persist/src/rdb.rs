@@ -7,7 +7,7 @@
 use std::io::Write;
 
 use ferrodis_engine::hash::HashValue;
-use ferrodis_engine::{HashLimits, ListValue, SetValue, Value, ZLimits, ZSetValue};
+use ferrodis_engine::{HashLimits, Limits, ListValue, SetValue, Value, ZLimits, ZSetValue};
 use thiserror::Error;
 
 use crate::blobs::{self, Elem, ListpackBuilder};
@@ -647,8 +647,8 @@ fn read_value(c: &mut Cursor<'_>, ty: u8, lim: &LoadLimits) -> Result<Value, Rdb
         },
         other => other,
     };
-    Ok(match ty {
-        T_STRING => Value::string(&c.string()?),
+    let v = match ty {
+        T_STRING => return Ok(Value::string(&c.string()?)),
         T_LIST => {
             let n = c.count()?;
             if n == 0 {
@@ -790,7 +790,14 @@ fn read_value(c: &mut Cursor<'_>, ty: u8, lim: &LoadLimits) -> Result<Value, Rdb
         }
         6 | 7 => return Err(bad("Module values are not supported")),
         _ => return Err(bad(&format!("Unknown RDB value type {ty}"))),
-    })
+    };
+    // Deep check of what the containers held (duplicates, order, stream
+    // counters and consumer groups): a corrupt file or payload is refused
+    // here rather than trusted by the commands that later read the key.
+    // Thresholds are not checked: the load converted what exceeds ours.
+    v.check_invariants(&Limits::ANY)
+        .map_err(|what| bad(&format!("Corrupt value: {what}")))?;
+    Ok(v)
 }
 
 fn zset_from(items: Vec<(Vec<u8>, f64)>, lim: &LoadLimits) -> Option<Value> {
@@ -1021,6 +1028,14 @@ mod tests {
         let lim = LoadLimits::default();
         // A plain list (type 1) of no elements: an empty key.
         assert!(restore_payload(&sealed(&[T_LIST, 0]), &lim).is_err());
+        // A stream whose entries-added counter is below its length (a
+        // consumer group's lag would underflow).
+        let stream = b"\x13\x01\x10\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x01\xc3\x40\x40\x40\x45\x07\x45\x00\x00\x00\x1a\x00\x02\x01\x40\x00\x07\x81\x66\x02\x00\x01\x02\x01\x00\x20\x01\x03\x81\x76\x02\x04\x40\x12\x04\x01\xdf\xff\x02\x02\x40\x18\x20\x10\x06\x81\x67\x02\x81\x77\x02\x08\x20\x1d\x00\x02\x40\x16\x20\x2f\x07\x61\x02\xc1\x62\x02\x06\x01\xff\x02\x03\x01\x00\x02\x00\x03\x01\x01\x02\x67\x31\x01\x01\x00\x00\x00";
+        let err = restore_payload(&sealed(stream), &lim).err().map(|e| e.to_string());
+        assert!(
+            err.as_deref().is_some_and(|e| e.contains("entries_added")),
+            "{err:?}"
+        );
     }
 
     fn sample_values() -> Vec<Value> {
