@@ -194,9 +194,16 @@ impl Evictor {
                 let mut buf: [Option<(u64, SmallBytes)>; BUF] = Default::default();
                 let mut n = 0;
                 while n < BUF && taken < samples && tries < samples * 3 {
+                    // Several samples under one lock: keys hash uniformly
+                    // over the shards, so a random shard's random keys are
+                    // random keys of the database, for one lock instead
+                    // of one per sample.
                     tries += 1;
                     let shard = db.lock_shard(rng.gen_range(0..shards));
-                    if let Some((k, e, expire_at)) = shard.sample(policy.volatile(), rng) {
+                    while n < BUF && taken < samples {
+                        let Some((k, e, expire_at)) = shard.sample(policy.volatile(), rng) else {
+                            break;
+                        };
                         buf[n] =
                             Some((Evictor::score(policy, e.access, expire_at, now), k.clone()));
                         n += 1;
