@@ -436,13 +436,13 @@ pub fn check(data: &[u8]) {
             break;
         }
         client.reply.clear();
-        ferrodis_commands::dispatch::execute(srv, &mut client, &argv);
         if trace() {
             let shown: Vec<_> = argv.iter().map(|a| String::from_utf8_lossy(a)).collect();
-            eprintln!(
-                "> {shown:?}\n< {:?}",
-                String::from_utf8_lossy(client.reply.as_slice())
-            );
+            eprintln!("> {shown:?}");
+        }
+        ferrodis_commands::dispatch::execute(srv, &mut client, &argv);
+        if trace() {
+            eprintln!("< {:?}", String::from_utf8_lossy(client.reply.as_slice()));
         }
         assert_eq!(panics(), panics_before, "a command panicked");
         let got = frames(client.reply.as_slice(), client.resp == 3);

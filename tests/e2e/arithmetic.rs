@@ -1622,6 +1622,13 @@ fn numkeys_and_intercard_limits_at_the_limits() {
         script.push(vec!["SINTERCARD", n, "s"]);
         script.push(vec!["LMPOP", n, "l", "RIGHT"]);
         script.push(vec!["ZMPOP", n, "z", "MAX"]);
+        // Found by the command fuzzer: the key positions of a blocking
+        // pop were computed before its numkeys was checked, and a huge
+        // numkeys overflowed there.
+        script.push(vec!["BZMPOP", "0.01", n, "z", "MAX"]);
+        script.push(vec!["BLMPOP", "0.01", n, "l", "LEFT"]);
+        script.push(vec!["BZMPOP", "N", n, MIN, "v", "k0"]);
+        script.push(vec!["COMMAND", "GETKEYS", "ZMPOP", n, "z", "MAX"]);
         script.push(vec!["EVAL", "return #KEYS", n, "k"]);
         script.push(vec!["EVAL_RO", "return #KEYS", n]);
         script.push(vec!["FCALL", "nofunc", n, "k"]);

@@ -366,7 +366,7 @@ fn getkeys_generic(ctx: &Ctx<'_>) -> Result<(&'static CommandSpec, KeyPositions)
         return Err(CommandError::InvalidArgCount);
     }
     let pos = key_positions_with_spec(e.spec, target);
-    if pos.is_empty() {
+    if pos.is_empty() && e.spec.flags & crate::spec::NO_MANDATORY_KEYS == 0 {
         return Err(CommandError::InvalidArguments);
     }
     Ok((e.spec, pos))

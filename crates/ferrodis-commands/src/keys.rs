@@ -64,12 +64,20 @@ pub fn key_positions_with_spec(spec: &CommandSpec, argv: &[Bytes]) -> Vec<(usize
                     continue;
                 };
                 let f = first + fk as i64;
-                (f, f + n - 1, step.max(1) as i64)
+                // Redis keeps the count in a C int: 4294967297 counts 1
+                // key, 2147483648 none (a huge count once overflowed here;
+                // found by the command fuzzer).
+                (f, f + i64::from(n as i32) - 1, step.max(1) as i64)
             }
             Find::Unknown => continue,
         };
+        if last >= argc {
+            // More keys announced than arguments given: no keys at all, as
+            // Redis (the command then reports its own error).
+            return Vec::new();
+        }
         let mut i = first;
-        while i <= last && i < argc {
+        while i <= last {
             out.push((i as usize, spec_idx));
             i += step;
         }
