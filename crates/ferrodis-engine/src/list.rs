@@ -714,24 +714,9 @@ impl ListValue {
             let mut p = node.head;
             let mut seen = 0usize;
             while p < buf.len() {
-                let mut n = 0usize;
-                let mut shift = 0u32;
-                loop {
-                    let Some(&b) = buf.get(p) else {
-                        return Err(format!(
-                            "list: node {ni} entry {seen}: length runs past the end"
-                        ));
-                    };
-                    p += 1;
-                    if shift >= usize::BITS {
-                        return Err(format!("list: node {ni} entry {seen}: length overflows"));
-                    }
-                    n |= ((b & 0x7f) as usize) << shift;
-                    if b & 0x80 == 0 {
-                        break;
-                    }
-                    shift += 7;
-                }
+                let (n, after) = crate::listpack::checked_varint(buf, p)
+                    .map_err(|e| format!("list: node {ni} entry {seen}: {e}"))?;
+                p = after;
                 let data_end = p.checked_add(n).filter(|&e| e <= buf.len());
                 let next = data_end.and_then(|e| e.checked_add(varint_len(n)));
                 let (Some(data_end), Some(next)) = (data_end, next.filter(|&x| x <= buf.len()))

@@ -37,6 +37,25 @@ fn put_varint(out: &mut Vec<u8>, mut n: usize) {
     out.push(n as u8);
 }
 
+/// Reads a varint at `pos` without trusting the bytes (invariant checks):
+/// the value and the position after it, or why it cannot be read.
+pub(crate) fn checked_varint(buf: &[u8], mut pos: usize) -> Result<(usize, usize), &'static str> {
+    let mut n = 0usize;
+    let mut shift = 0u32;
+    loop {
+        let &b = buf.get(pos).ok_or("length runs past the end")?;
+        pos += 1;
+        if shift >= usize::BITS {
+            return Err("length overflows");
+        }
+        n |= ((b & 0x7f) as usize) << shift;
+        if b & 0x80 == 0 {
+            return Ok((n, pos));
+        }
+        shift += 7;
+    }
+}
+
 /// Reads a varint at `pos`; returns (value, bytes used).
 fn get_varint(buf: &[u8], pos: usize) -> (usize, usize) {
     let mut v = 0usize;
@@ -216,22 +235,9 @@ impl Pack {
         let mut pos = HEADER;
         let mut seen = 0usize;
         while pos < buf.len() {
-            let mut len = 0usize;
-            let mut shift = 0u32;
-            loop {
-                let Some(&b) = buf.get(pos) else {
-                    return Err(format!("pack: entry {seen}'s length runs past the end"));
-                };
-                pos += 1;
-                if shift >= usize::BITS {
-                    return Err(format!("pack: entry {seen}'s length overflows"));
-                }
-                len |= ((b & 0x7f) as usize) << shift;
-                if b & 0x80 == 0 {
-                    break;
-                }
-                shift += 7;
-            }
+            let (len, after) =
+                checked_varint(buf, pos).map_err(|e| format!("pack: entry {seen}'s {e}"))?;
+            pos = after;
             match pos.checked_add(len) {
                 Some(end) if end <= buf.len() => pos = end,
                 _ => {
