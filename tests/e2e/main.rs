@@ -22,6 +22,7 @@ mod hashes;
 mod keyspace;
 mod limits;
 mod lists;
+mod memory;
 mod notify;
 mod ops;
 mod persistence;

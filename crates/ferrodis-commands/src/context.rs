@@ -37,6 +37,10 @@ pub struct Stats {
     pub command_panics: AtomicU64,
     /// Highest used_memory seen (by INFO and the cron thread).
     pub used_memory_peak: AtomicU64,
+    /// used_memory once start-up was done, before the dataset was loaded
+    /// and clients came (INFO used_memory_startup, MEMORY STATS
+    /// startup.allocated); see `memory::record_startup`.
+    pub used_memory_startup: AtomicU64,
 }
 
 impl Stats {
@@ -175,6 +179,10 @@ impl ServerState {
         }
     }
 }
+
+/// The read buffer a connection keeps (and starts each read with): part
+/// of every client's memory (MEMORY STATS clients.normal).
+pub const READ_BUFFER_BYTES: usize = 16 * 1024;
 
 /// `ClientShared::kind` values.
 pub const KIND_NORMAL: u8 = 0;

@@ -333,6 +333,29 @@ impl Propagator {
         }
     }
 
+    /// Bytes the backlog has allocated (its ring at capacity and the
+    /// per-replica bookkeeping) and `repl-backlog-size`; None without a
+    /// backlog. Bytes beyond the size are kept for replicas that still
+    /// need them (see `Backlog::needs`).
+    pub fn backlog_memory(&self) -> Option<(usize, usize)> {
+        let s = self.stream.lock();
+        s.backlog.as_ref().map(|b| {
+            let needs = ferrodis_engine::dense::hash_table_bytes::<(u64, u64)>(b.needs.capacity());
+            (b.data.capacity() + needs + b.lost.capacity() * 8, b.size)
+        })
+    }
+
+    /// Bytes of the buffer of stream data not yet taken by the AOF
+    /// writer (its capacity), 0 with the AOF off.
+    pub fn aof_buffer_memory(&self) -> usize {
+        let s = self.stream.lock();
+        if s.aof_on {
+            s.buf.capacity()
+        } else {
+            0
+        }
+    }
+
     /// With a backlog (a primary that feeds or fed replicas): the stream's
     /// offset and the database it is in, for a snapshot to record.
     pub fn backlog_point(&self) -> Option<(u64, usize)> {

@@ -4,7 +4,6 @@
 use std::fmt::Write as _;
 use std::sync::atomic::Ordering;
 
-use ferrodis_engine::alloc::used_memory;
 use ferrodis_engine::clock::now_us;
 use ferrodis_engine::glob::glob_match;
 use ferrodis_engine::Shard;
@@ -146,12 +145,8 @@ pub(crate) fn bytes_human(n: u64) -> String {
     format!("{n}B")
 }
 
-/// Reads (rss_bytes, user_secs, sys_secs) of this process from /proc.
-fn process_usage() -> (u64, f64, f64) {
-    let rss = std::fs::read_to_string("/proc/self/statm")
-        .ok()
-        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
-        .map_or(0, |pages| pages * 4096);
+/// Reads (user_secs, sys_secs) of this process from /proc.
+fn process_usage() -> (f64, f64) {
     let (mut user, mut sys) = (0.0, 0.0);
     if let Ok(stat) = std::fs::read_to_string("/proc/self/stat") {
         // Fields after the parenthesised command name; utime and stime are
@@ -162,10 +157,10 @@ fn process_usage() -> (u64, f64, f64) {
             sys = f.get(12).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) / 100.0;
         }
     }
-    (rss, user, sys)
+    (user, sys)
 }
 
-fn total_system_memory() -> u64 {
+pub(crate) fn total_system_memory() -> u64 {
     std::fs::read_to_string("/proc/meminfo")
         .ok()
         .and_then(|s| {
@@ -215,7 +210,7 @@ pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
         let _ = write!(out, "# {title}\r\n");
         body(out);
     };
-    let (rss, user, sys) = process_usage();
+    let (user, sys) = process_usage();
     let uptime = srv.info.started.elapsed().as_secs();
     for name in ALL {
         if !want(name) {
@@ -254,28 +249,7 @@ pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
                 );
             }),
             "memory" => section(&mut out, "Memory", &|o| {
-                let sysmem = total_system_memory();
-                let used = used_memory();
-                let peak = srv.stats.note_memory_peak(used);
-                let frag = if used == 0 {
-                    0.0
-                } else {
-                    rss as f64 / used as f64
-                };
-                let _ = write!(
-                    o,
-                    "used_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{peak}\r\nused_memory_peak_human:{}\r\nused_memory_peak_perc:{:.2}%\r\ntotal_system_memory:{sysmem}\r\ntotal_system_memory_human:{}\r\n{}maxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nmem_fragmentation_ratio:{frag:.2}\r\nmem_fragmentation_bytes:{}\r\nmem_allocator:libc\r\nlazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
-                    bytes_human(used),
-                    bytes_human(rss),
-                    bytes_human(peak),
-                    if peak == 0 { 0.0 } else { used as f64 * 100.0 / peak as f64 },
-                    bytes_human(sysmem),
-                    crate::script::info_memory(srv),
-                    cfg.maxmemory,
-                    bytes_human(cfg.maxmemory),
-                    cfg.maxmemory_policy.as_str(),
-                    rss as i64 - used as i64,
-                );
+                crate::memory::info_memory(srv, &cfg, o)
             }),
             "persistence" => section(&mut out, "Persistence", &|o| {
                 o.push_str(&srv.persist.info());

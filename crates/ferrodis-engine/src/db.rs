@@ -8,7 +8,7 @@ use parking_lot::Mutex;
 use crate::hold::{acquire, ShardGuard};
 use rand::Rng;
 
-use crate::shard::Shard;
+use crate::shard::{DictStats, Shard};
 use crate::small::SmallBytes;
 use crate::value::Limits;
 
@@ -205,6 +205,16 @@ impl Db {
     /// Number of keys with a TTL.
     pub fn expires(&self) -> usize {
         self.shards.iter().map(|s| acquire(s).expires()).sum()
+    }
+
+    /// The database's dictionary sizes (see `Shard::dict_stats`), one
+    /// shard locked at a time: O(shards), no walk of the keys.
+    pub fn dict_stats(&self) -> DictStats {
+        let mut total = DictStats::default();
+        for s in self.shards.iter() {
+            total += acquire(s).dict_stats();
+        }
+        total
     }
 
     /// Checks every shard (see `Shard::check_invariants`) and that each key

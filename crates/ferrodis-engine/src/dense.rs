@@ -17,6 +17,23 @@ use hashbrown::HashTable;
 
 use crate::small::SmallBytes;
 
+/// Bytes a hashbrown table with room for `capacity` items of type `T`
+/// allocates: a power-of-two bucket count (load factor 7/8 from 8 buckets
+/// up), one slot and one control byte per bucket, plus one group of
+/// trailing control bytes. An estimate of its layout, exact enough for
+/// MEMORY STATS.
+pub fn hash_table_bytes<T>(capacity: usize) -> usize {
+    if capacity == 0 {
+        return 0;
+    }
+    let buckets = if capacity < 8 {
+        (capacity + 1).next_power_of_two()
+    } else {
+        (capacity * 8 / 7).next_power_of_two()
+    };
+    buckets * (std::mem::size_of::<T>() + 1) + 16
+}
+
 pub struct DenseMap<V> {
     entries: Vec<(SmallBytes, V)>,
     index: HashTable<u32>,
@@ -96,6 +113,13 @@ impl<V> DenseMap<V> {
             }
         }
         Some(self.entries.swap_remove(pos).1)
+    }
+
+    /// Bytes the map itself holds (its entry vector's capacity and its
+    /// index table), apart from what keys and values own on the heap.
+    pub fn table_bytes(&self) -> usize {
+        self.entries.capacity() * std::mem::size_of::<(SmallBytes, V)>()
+            + hash_table_bytes::<u32>(self.index.capacity())
     }
 
     pub fn get_index(&self, pos: usize) -> Option<(&SmallBytes, &V)> {

@@ -61,7 +61,7 @@ pub use hold::{Hold, ShardGuard};
 pub use keyspace::Keyspace;
 pub use list::{End, ListValue};
 pub use set::{Member, MemberRef, SetValue};
-pub use shard::{Entry, Removal, RemovalHook, Shard};
+pub use shard::{DictStats, Entry, Removal, RemovalHook, Shard};
 pub use small::SmallBytes;
 pub use value::{Limits, StrValue, Value};
 pub use zset::{ZLimits, ZSetValue};

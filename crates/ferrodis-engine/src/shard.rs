@@ -118,6 +118,25 @@ pub enum Removal {
     Evicted,
 }
 
+/// Sizes of a shard's (or a database's) dictionaries; see
+/// `Shard::dict_stats`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DictStats {
+    pub keys: usize,
+    pub expires: usize,
+    pub main_bytes: usize,
+    pub expires_bytes: usize,
+}
+
+impl std::ops::AddAssign for DictStats {
+    fn add_assign(&mut self, o: DictStats) {
+        self.keys += o.keys;
+        self.expires += o.expires;
+        self.main_bytes += o.main_bytes;
+        self.expires_bytes += o.expires_bytes;
+    }
+}
+
 /// What one step of the active-expiry walk saw.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct ExpireStep {
@@ -143,6 +162,23 @@ impl Shard {
     /// Number of keys with a time to live.
     pub fn expires(&self) -> usize {
         self.ttl.len()
+    }
+
+    /// The shard's dictionaries as MEMORY STATS reports them: key count,
+    /// TTL count, and the bytes of the main dictionary and of the TTL
+    /// index themselves (vectors and hash tables at their capacity; the
+    /// heap that keys and values own is not included). O(1).
+    pub fn dict_stats(&self) -> DictStats {
+        // IndexMap stores each entry with its hash, beside a table of
+        // positions.
+        let ttl_entry = std::mem::size_of::<(u64, SmallBytes, u64)>();
+        DictStats {
+            keys: self.map.len(),
+            expires: self.ttl.len(),
+            main_bytes: self.map.table_bytes(),
+            expires_bytes: self.ttl.capacity() * ttl_entry
+                + crate::dense::hash_table_bytes::<usize>(self.ttl.capacity()),
+        }
     }
 
     /// Keys removed by expiry (lazy or active) since the shard was created.
@@ -670,6 +706,22 @@ mod tests {
         assert_eq!(s.len(), 1);
         assert_eq!(s.expires(), 0);
         assert_eq!(s.expired_total(), 1);
+    }
+
+    #[test]
+    fn dict_stats_follow_the_tables() {
+        let mut s = Shard::new();
+        assert_eq!(s.dict_stats(), DictStats::default());
+        for i in 0..100u32 {
+            s.set(i.to_string().as_bytes(), Value::string(b"v"));
+        }
+        put_ttl(&mut s, b"t", b"1", 100);
+        let d = s.dict_stats();
+        assert_eq!((d.keys, d.expires), (101, 1));
+        // At least one entry and one index slot per key.
+        let per_key = std::mem::size_of::<(SmallBytes, Entry)>() + 4;
+        assert!(d.main_bytes >= 101 * per_key, "{d:?}");
+        assert!(d.expires_bytes > 0, "{d:?}");
     }
 
     #[test]

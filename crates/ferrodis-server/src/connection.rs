@@ -24,7 +24,7 @@ use tokio::net::TcpStream;
 use tokio::sync::{mpsc, Notify};
 
 /// Initial read buffer size (Redis's PROTO_IOBUF_LEN).
-const READ_CHUNK: usize = 16 * 1024;
+const READ_CHUNK: usize = ferrodis_commands::context::READ_BUFFER_BYTES;
 /// Replies are written out mid-batch once they grow past this, so a long
 /// pipeline does not accumulate its whole output in memory.
 const REPLY_FLUSH: usize = 64 * 1024;

@@ -192,6 +192,9 @@ async fn serve(
     // and SCRIPT KILL gets through.
     srv.scripting
         .set_offload(|f| tokio::task::block_in_place(f));
+    // The server is built; what comes next (the dataset, clients) is what
+    // MEMORY STATS reports beyond this.
+    ferrodis_commands::memory::record_startup(&srv);
     let loaded = if srv.config.read().appendonly {
         // With the AOF on, it alone is the dataset (as Redis 7.0).
         ferrodis_commands::aof::start(&srv)

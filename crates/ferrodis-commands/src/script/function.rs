@@ -161,6 +161,47 @@ impl Functions {
         self.reg.read().function_count()
     }
 
+    /// Bytes the registry keeps (MEMORY STATS functions.caches, INFO
+    /// used_memory_functions): each library's name, code and function
+    /// descriptions with their structs, and the function index. An
+    /// estimate from lengths and capacities; the compiled functions live
+    /// in the interpreters (used_memory_vm_eval).
+    pub fn memory(&self) -> usize {
+        use std::mem::size_of;
+        let reg = self.reg.read();
+        let libs: usize = reg
+            .libs
+            .values()
+            .map(|l| {
+                // A shebang-free library compiles its code as given (one
+                // shared buffer).
+                let source = if l.source.as_ptr() == l.code.as_ptr() {
+                    0
+                } else {
+                    l.source.len()
+                };
+                let functions: usize = l
+                    .functions
+                    .iter()
+                    .map(|f| f.name.len() + f.description.as_ref().map_or(0, |d| d.len()))
+                    .sum();
+                // Arc counters + the struct, the BTreeMap slot.
+                16 + size_of::<Library>()
+                    + size_of::<(Bytes, Arc<Library>)>()
+                    + l.name.len()
+                    + l.code.len()
+                    + source
+                    + l.functions.capacity() * size_of::<FunctionInfo>()
+                    + functions
+            })
+            .sum();
+        let index: usize = reg.index.keys().map(|k| k.len()).sum();
+        libs + index
+            + ferrodis_engine::dense::hash_table_bytes::<(Bytes, (Arc<Library>, usize))>(
+                reg.index.capacity(),
+            )
+    }
+
     /// A function by name, case-insensitively.
     fn lookup(&self, name: &[u8]) -> Option<(Arc<Library>, usize)> {
         let reg = self.reg.read();

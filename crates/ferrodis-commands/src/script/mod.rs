@@ -143,9 +143,21 @@ impl Scripting {
         self.cache.read().len()
     }
 
-    /// Bytes of cached script bodies (INFO used_memory_scripts).
+    /// Bytes of cached script bodies.
     pub fn cached_bytes(&self) -> usize {
         self.cache_bytes.load(Ordering::Relaxed)
+    }
+
+    /// Bytes the EVAL script cache takes (MEMORY STATS lua.caches, INFO
+    /// used_memory_scripts_eval): the bodies, each entry's `Script` with
+    /// its Arc counters, and the hash table at its capacity. The compiled
+    /// chunks live in the interpreters (used_memory_vm_eval).
+    pub fn cache_memory(&self) -> usize {
+        let cache = self.cache.read();
+        let per_entry = std::mem::size_of::<Script>() + 16;
+        self.cached_bytes()
+            + cache.len() * per_entry
+            + ferrodis_engine::dense::hash_table_bytes::<([u8; 40], Arc<Script>)>(cache.capacity())
     }
 
     fn get(&self, sha: &[u8; 40]) -> Option<Arc<Script>> {
@@ -267,23 +279,6 @@ fn busy_wait(srv: &ServerState, client: &Client, e: &TableEntry) -> Result<(), C
         }
         scripting.ended.wait_until(&mut runs, deadline);
     }
-}
-
-/// INFO memory's scripting fields, in Redis 7.0's order (the functions'
-/// memory figures are not tracked apart: 0).
-pub fn info_memory(srv: &ServerState) -> String {
-    use crate::server::bytes_human;
-    let lua = engine::lua_memory() as u64;
-    let scripts = srv.scripting.cached_bytes() as u64;
-    format!(
-        "used_memory_lua:{lua}\r\nused_memory_vm_eval:{lua}\r\nused_memory_lua_human:{}\r\nused_memory_scripts_eval:{scripts}\r\nnumber_of_cached_scripts:{}\r\nnumber_of_functions:{}\r\nnumber_of_libraries:{}\r\nused_memory_vm_functions:0\r\nused_memory_vm_total:{lua}\r\nused_memory_vm_total_human:{}\r\nused_memory_functions:0\r\nused_memory_scripts:{scripts}\r\nused_memory_scripts_human:{}\r\n",
-        bytes_human(lua),
-        srv.scripting.cached_scripts(),
-        srv.scripting.functions.function_count(),
-        srv.scripting.functions.library_count(),
-        bytes_human(lua),
-        bytes_human(scripts),
-    )
 }
 
 /// SHUTDOWN's check: without NOSAVE it is refused while a script is busy.
