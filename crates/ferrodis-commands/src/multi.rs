@@ -429,8 +429,26 @@ fn watch(ctx: &mut Ctx<'_>) -> CmdResult {
     let shared = ctx.client.shared.clone();
     let state = ctx.client.watch.get_or_insert_with(Box::default);
     let mut added = false;
+    // Keys this client already watches in this database: scanned in place
+    // when few, else hashed once per call, so watching n keys costs O(n),
+    // not O(n^2) (Redis searches a list for each key).
+    let mut known: Option<std::collections::HashSet<Bytes>> = None;
+    if state.keys.len() + ctx.argv.len() > 32 {
+        known = Some(
+            state
+                .keys
+                .iter()
+                .filter(|(d, _)| *d == db)
+                .map(|(_, k)| k.clone())
+                .collect(),
+        );
+    }
     for key in &ctx.argv[1..] {
-        if state.keys.iter().any(|(d, k)| *d == db && k == key) {
+        let seen = match &mut known {
+            Some(set) => !set.insert(key.clone()),
+            None => state.keys.iter().any(|(d, k)| *d == db && k == key),
+        };
+        if seen {
             continue;
         }
         let expired = srv.keyspace.db(db).lock(key).is_expired_key(key, now);
