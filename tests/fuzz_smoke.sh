@@ -11,6 +11,10 @@ secs=${FUZZ_SECONDS:-5}
 if ! cargo fuzz --version >/dev/null 2>&1; then
     cargo install cargo-fuzz --locked
 fi
+# The fuzz crate is outside the workspace, so the workspace's fmt and
+# clippy steps do not see it.
+cargo fmt -- --check
+cargo clippy --all-targets -- -D warnings
 # cargo fuzz passes -Z flags to rustc; this machine has the stable toolchain.
 export RUSTC_BOOTSTRAP=1
 cargo fuzz build --sanitizer none --debug-assertions
