@@ -144,10 +144,7 @@ fn reset(ctx: &mut Ctx<'_>) -> CmdResult {
 }
 
 fn select(ctx: &mut Ctx<'_>) -> CmdResult {
-    let idx = usize::try_from(crate::args::parse_i32(&ctx.argv[1])?)
-        .ok()
-        .filter(|&i| i < ctx.srv.keyspace.len())
-        .ok_or(CommandError::DbIndexOutOfRange)?;
+    let idx = crate::keyspace::parse_db_index(ctx, &ctx.argv[1])?;
     ctx.client.select(idx);
     ctx.reply().ok();
     Ok(())

@@ -124,8 +124,6 @@ pub enum CommandError {
     TimeoutNotFloat,
     #[error("ERR timeout is negative")]
     TimeoutNegative,
-    #[error("ERR timeout is out of range")]
-    TimeoutOutOfRange,
     #[error("ERR timeout is not an integer or out of range")]
     TimeoutNotInteger,
     #[error("ERR DB index is out of range")]

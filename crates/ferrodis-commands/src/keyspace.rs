@@ -307,9 +307,9 @@ fn renamenx(ctx: &mut Ctx<'_>) -> CmdResult {
     rename_generic(ctx, true)
 }
 
-/// A database index argument (COPY's DB, MOVE): an integer, within a C
-/// int, naming an existing database.
-fn parse_db_index(ctx: &Ctx<'_>, arg: &[u8]) -> Result<usize, CommandError> {
+/// A database index argument (SELECT, COPY's DB, MOVE): an integer, within
+/// a C int, naming an existing database.
+pub(crate) fn parse_db_index(ctx: &Ctx<'_>, arg: &[u8]) -> Result<usize, CommandError> {
     usize::try_from(crate::args::parse_i32(arg)?)
         .ok()
         .filter(|&i| i < ctx.srv.keyspace.len())
