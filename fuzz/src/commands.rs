@@ -25,7 +25,7 @@ use std::sync::{Arc, OnceLock};
 use bytes::Bytes;
 use ferrodis_commands::context::{Client, ClientShared, ServerInfo, ServerState};
 use ferrodis_commands::spec::{self, Arg};
-use ferrodis_commands::table::{table, TableEntry};
+use ferrodis_commands::table::{table, Table, TableEntry};
 
 /// Commands left out, by full table name: they act on the process or the
 /// machine rather than the dataset (shutdown, files, sockets, replication
@@ -196,8 +196,6 @@ fn fuzz() -> &'static Fuzz {
         Fuzz { srv, rows, dict }
     })
 }
-
-use ferrodis_commands::table::Table;
 
 fn new_client() -> Client {
     let shared = Arc::new(ClientShared::new(

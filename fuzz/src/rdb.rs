@@ -49,10 +49,7 @@ pub fn check_payload(data: &[u8]) {
         return;
     };
     let lim = limits(sel);
-    let mut p = body.to_vec();
-    p.extend_from_slice(&rdb::RDB_VERSION.to_le_bytes());
-    let crc = ferrodis_persist::crc64::crc64(&p);
-    p.extend_from_slice(&crc.to_le_bytes());
+    let p = rdb::seal_payload(body.to_vec());
     if let Ok(v) = rdb::restore_payload(&p, &lim) {
         check_value(&v, &lim);
     }

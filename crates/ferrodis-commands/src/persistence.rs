@@ -549,9 +549,7 @@ fn restore(ctx: &mut Ctx<'_>) -> CmdResult {
         return Err(CommandError::BusyKey);
     }
     let value = rdb::restore_payload(&argv[3], &load_limits(ctx.srv)).map_err(|e| match e {
-        RdbError::Corrupt("version or checksum") | RdbError::Corrupt("payload too short") => {
-            CommandError::DumpPayload
-        }
+        RdbError::Envelope => CommandError::DumpPayload,
         _ => CommandError::BadDataFormat,
     })?;
     // Redis adds a relative TTL to the clock in signed 64 bits, where a sum

@@ -70,6 +70,10 @@ pub enum RdbError {
     Version(u32),
     #[error("Wrong RDB checksum expected: ({expected:016x}) got: ({got:016x})")]
     Checksum { expected: u64, got: u64 },
+    /// A DUMP payload too short for its footer, or whose RDB version or
+    /// CRC-64 is wrong.
+    #[error("DUMP payload version or checksum are wrong")]
+    Envelope,
 }
 
 /// Encoding thresholds for loaded values (the `*-max-listpack-*`,
@@ -288,14 +292,33 @@ fn push_score(lp: &mut ListpackBuilder, score: f64) {
     }
 }
 
+/// Closes a DUMP-style payload: appends the RDB version and the CRC-64 of
+/// everything before it.
+pub fn seal_payload(mut body: Vec<u8>) -> Vec<u8> {
+    body.extend_from_slice(&RDB_VERSION.to_le_bytes());
+    let crc = crc64::crc64(&body);
+    body.extend_from_slice(&crc.to_le_bytes());
+    body
+}
+
+/// The body of a DUMP-style payload (what precedes its version and
+/// CRC-64), or None when the payload is too short, from a newer RDB
+/// version, or fails its checksum.
+fn payload_body(p: &[u8]) -> Option<&[u8]> {
+    let body_len = p.len().checked_sub(10)?;
+    let (body, footer) = p.split_at(body_len);
+    let ver = u16::from_le_bytes([footer[0], footer[1]]);
+    let mut crc = [0u8; 8];
+    crc.copy_from_slice(&footer[2..]);
+    (ver <= RDB_VERSION && crc64::crc64(&p[..body_len + 2]) == u64::from_le_bytes(crc))
+        .then_some(body)
+}
+
 /// DUMP's payload for `v`: the value, the RDB version, a CRC-64.
 pub fn dump_payload(v: &Value) -> Vec<u8> {
     let mut e = Encoder::new(true);
     e.value(v);
-    e.buf.extend_from_slice(&RDB_VERSION.to_le_bytes());
-    let crc = crc64::crc64(&e.buf);
-    e.buf.extend_from_slice(&crc.to_le_bytes());
-    e.buf
+    seal_payload(e.buf)
 }
 
 /// FUNCTION DUMP's payload: one FUNCTION2 record per library, then the
@@ -306,10 +329,7 @@ pub fn functions_payload<'a>(codes: impl IntoIterator<Item = &'a [u8]>) -> Vec<u
         e.byte(OP_FUNCTION2);
         e.string(code);
     }
-    e.buf.extend_from_slice(&RDB_VERSION.to_le_bytes());
-    let crc = crc64::crc64(&e.buf);
-    e.buf.extend_from_slice(&crc.to_le_bytes());
-    e.buf
+    seal_payload(e.buf)
 }
 
 /// Why a FUNCTION RESTORE payload was refused.
@@ -331,17 +351,9 @@ pub enum FunctionsPayloadError {
 pub fn parse_functions_payload(
     p: &[u8],
 ) -> Result<(Vec<Vec<u8>>, Option<FunctionsPayloadError>), FunctionsPayloadError> {
-    if p.len() < 10 {
-        return Err(FunctionsPayloadError::Envelope);
-    }
-    let footer = &p[p.len() - 10..];
-    let ver = u16::from_le_bytes([footer[0], footer[1]]);
-    let mut crc = [0u8; 8];
-    crc.copy_from_slice(&footer[2..10]);
-    if ver > RDB_VERSION || crc64::crc64(&p[..p.len() - 8]) != u64::from_le_bytes(crc) {
-        return Err(FunctionsPayloadError::Envelope);
-    }
-    let body_len = p.len() - 10;
+    let body_len = payload_body(p)
+        .ok_or(FunctionsPayloadError::Envelope)?
+        .len();
     let mut c = Cursor { b: p, pos: 0 };
     let mut out = Vec::new();
     while c.pos < body_len {
@@ -829,19 +841,7 @@ fn hash_from<'a>(
 
 /// Decodes a DUMP payload (RESTORE): checks the version and the CRC.
 pub fn restore_payload(p: &[u8], lim: &LoadLimits) -> Result<Value, RdbError> {
-    if p.len() < 10 {
-        return Err(RdbError::Corrupt("payload too short"));
-    }
-    let (body, footer) = p.split_at(p.len() - 10);
-    let ver = u16::from_le_bytes([footer[0], footer[1]]);
-    let crc = u64::from_le_bytes(
-        footer[2..10]
-            .try_into()
-            .map_err(|_| RdbError::Corrupt("crc"))?,
-    );
-    if ver > RDB_VERSION || crc64::crc64(&p[..p.len() - 8]) != crc {
-        return Err(RdbError::Corrupt("version or checksum"));
-    }
+    let body = payload_body(p).ok_or(RdbError::Envelope)?;
     let mut c = Cursor { b: body, pos: 0 };
     let ty = c.byte()?;
     let v = read_value(&mut c, ty, lim)?;
@@ -1012,26 +1012,17 @@ mod tests {
 
     use super::*;
 
-    /// A DUMP payload around `body`: the version and a valid CRC.
-    fn sealed(body: &[u8]) -> Vec<u8> {
-        let mut p = body.to_vec();
-        p.extend_from_slice(&RDB_VERSION.to_le_bytes());
-        let crc = crc64::crc64(&p);
-        p.extend_from_slice(&crc.to_le_bytes());
-        p
-    }
-
     /// Payloads the fuzzer (fuzz/, restore_payload) found accepted into a
     /// value that breaks an invariant; each must be refused.
     #[test]
     fn fuzz_findings_are_refused() {
         let lim = LoadLimits::default();
         // A plain list (type 1) of no elements: an empty key.
-        assert!(restore_payload(&sealed(&[T_LIST, 0]), &lim).is_err());
+        assert!(restore_payload(&seal_payload(vec![T_LIST, 0]), &lim).is_err());
         // A stream whose entries-added counter is below its length (a
         // consumer group's lag would underflow).
         let stream = b"\x13\x01\x10\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x01\xc3\x40\x40\x40\x45\x07\x45\x00\x00\x00\x1a\x00\x02\x01\x40\x00\x07\x81\x66\x02\x00\x01\x02\x01\x00\x20\x01\x03\x81\x76\x02\x04\x40\x12\x04\x01\xdf\xff\x02\x02\x40\x18\x20\x10\x06\x81\x67\x02\x81\x77\x02\x08\x20\x1d\x00\x02\x40\x16\x20\x2f\x07\x61\x02\xc1\x62\x02\x06\x01\xff\x02\x03\x01\x00\x02\x00\x03\x01\x01\x02\x67\x31\x01\x01\x00\x00\x00";
-        let err = restore_payload(&sealed(stream), &lim)
+        let err = restore_payload(&seal_payload(stream.to_vec()), &lim)
             .err()
             .map(|e| e.to_string());
         assert!(
