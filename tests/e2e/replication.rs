@@ -263,21 +263,31 @@ fn restarted_replica_continues(mflavor: Flavor) {
     let dir_s = dir.to_str().unwrap().to_string();
     let mport = master.port().to_string();
     let args = ["--dir", &dir_s, "--replicaof", "127.0.0.1", &mport];
-    let mut replica = node(Flavor::Ferrodis, &args);
-    wait_in_sync(&master, &replica);
+    let mut first = node(Flavor::Ferrodis, &args);
+    wait_in_sync(&master, &first);
     m.cmd(&["SELECT", "5"]);
     m.cmd(&["SET", "in-db5", "1"]);
-    wait_in_sync(&master, &replica);
-    let mut r = replica.raw();
+    wait_in_sync(&master, &first);
+    let mut r = first.raw();
     r.send(b"SHUTDOWN SAVE\r\n");
-    assert!(replica.wait_exit(Duration::from_secs(10)));
+    assert!(first.wait_exit(Duration::from_secs(10)));
     // Written while the replica is down: the stream stays in database 5.
     m.cmd(&["SET", "while-down", "2"]);
     write_load(&mut m, 200, 22);
     let replica = node(Flavor::Ferrodis, &args);
     wait_in_sync(&master, &replica);
-    assert_eq!(info_field(&mut m, "stats", "sync_full"), "1");
-    assert_eq!(info_field(&mut m, "stats", "sync_partial_ok"), "1");
+    let syncs = (
+        info_field(&mut m, "stats", "sync_full"),
+        info_field(&mut m, "stats", "sync_partial_ok"),
+    );
+    assert_eq!(
+        (syncs.0.as_str(), syncs.1.as_str()),
+        ("1", "1"),
+        "(sync_full, sync_partial_ok)\n--- primary log\n{}\n--- replica log before the restart\n{}\n--- replica log after\n{}",
+        master.log_text(),
+        first.log_text(),
+        replica.log_text()
+    );
     assert_same_data(&master, &replica, "after the replica's restart");
 }
 
