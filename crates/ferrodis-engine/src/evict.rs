@@ -249,15 +249,13 @@ impl Evictor {
                     // of one per sample.
                     tries += 1;
                     let shard = db.lock_shard(rng.gen_range(0..shards));
-                    while n < BUF && taken < samples {
-                        let Some((k, e, expire_at)) = shard.sample(policy.volatile(), rng) else {
-                            break;
-                        };
+                    let want = (BUF - n).min(samples - taken);
+                    shard.sample_many(policy.volatile(), want, rng, |k, e, expire_at| {
                         buf[n] =
                             Some((Evictor::score(policy, e.access, expire_at, now), k.clone()));
                         n += 1;
                         taken += 1;
-                    }
+                    });
                 }
                 with_pool(self, |pool| merge(pool, buf, db_idx));
             }

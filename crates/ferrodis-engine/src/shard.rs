@@ -263,6 +263,48 @@ impl Shard {
         }
     }
 
+    /// Up to `n` (at most 16) random entries with their expire times, as
+    /// `sample` picks them, passed to `f`. All are prefetched before the
+    /// first is read: the eviction sampler's cost is these cache misses.
+    pub fn sample_many(
+        &self,
+        volatile: bool,
+        n: usize,
+        rng: &mut impl Rng,
+        mut f: impl FnMut(&SmallBytes, &Entry, u64),
+    ) {
+        let len = if volatile {
+            self.ttl.len()
+        } else {
+            self.map.len()
+        };
+        if len == 0 {
+            return;
+        }
+        let mut picks = [0usize; 16];
+        let picks = &mut picks[..n.min(16)];
+        for p in picks.iter_mut() {
+            *p = rng.gen_range(0..len);
+            if !volatile {
+                self.map.prefetch(*p);
+            }
+        }
+        for &p in picks.iter() {
+            let sampled = if volatile {
+                self.ttl
+                    .get_index(p)
+                    .and_then(|(k, &at)| self.map.get(k).map(|e| (k, e, at)))
+            } else {
+                self.map
+                    .get_index(p)
+                    .map(|(k, e)| (k, e, self.expire_at(k)))
+            };
+            if let Some((k, e, at)) = sampled {
+                f(k, e, at);
+            }
+        }
+    }
+
     /// The live entry under `key`, deleting it first if it has expired, and
     /// recording the access for LRU.
     pub fn get(&mut self, key: &[u8], now_ms: u64) -> Option<&Entry> {
