@@ -13,6 +13,8 @@
 //!   SHUTDOWN or a signal.
 //! - [`supervise`]: `daemonize`, `pidfile`, and readiness notifications
 //!   for systemd (sd_notify) and upstart (`supervised`).
+//! - [`workers`]: the threads that serve connections, each its own event
+//!   loop.
 
 pub mod connection;
 pub mod cron;
@@ -20,5 +22,6 @@ pub mod listener;
 pub mod replication;
 pub mod startup;
 pub mod supervise;
+pub mod workers;
 
 pub use startup::{run, StartError};

@@ -71,11 +71,12 @@ pub fn bind_all(bind: &[String], port: u16) -> Result<Vec<TcpListener>, String> 
     Ok(out)
 }
 
-/// Accepts connections forever, one task per client.
+/// Accepts connections forever, one task per client, on the workers.
 pub async fn accept_loop(
     listener: TcpListener,
     srv: Arc<ServerState>,
     shutdown: tokio::sync::mpsc::UnboundedSender<ferrodis_commands::ShutdownMode>,
+    workers: Arc<crate::workers::Workers>,
 ) {
     loop {
         let (mut stream, peer) = match listener.accept().await {
@@ -102,11 +103,7 @@ pub async fn accept_loop(
             });
             continue;
         }
-        tokio::spawn(connection::serve(
-            stream,
-            peer,
-            srv.clone(),
-            shutdown.clone(),
-        ));
+        let (srv, shutdown) = (srv.clone(), shutdown.clone());
+        workers.spawn(stream, move |s| connection::serve(s, peer, srv, shutdown));
     }
 }

@@ -151,19 +151,33 @@ pub fn run(config: Config) -> Result<(), StartError> {
             source,
         })?;
     }
+    // This runtime accepts connections and runs the background tasks (the
+    // link to our primary, signals); clients are served by `Workers`.
     let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
         .enable_all()
-        .thread_name("ferrodis-worker")
+        .thread_name("ferrodis-main")
         .build()
         .map_err(StartError::Runtime)?;
+    let workers = Arc::new(
+        crate::workers::Workers::new(crate::workers::default_count())
+            .map_err(StartError::Runtime)?,
+    );
     let _pidfile = crate::supervise::pidfile_path(&config, background)
         .and_then(crate::supervise::PidFile::create);
-    rt.block_on(serve(config, supervisor))
+    let result = rt.block_on(serve(config, supervisor, workers.clone()));
+    // The accept loops (holding the other references) end with `rt`.
+    drop(rt);
+    if let Ok(w) = Arc::try_unwrap(workers) {
+        w.shutdown();
+    }
+    result
 }
 
 async fn serve(
     mut config: Config,
     supervisor: crate::supervise::Supervisor,
+    workers: Arc<crate::workers::Workers>,
 ) -> Result<(), StartError> {
     ferrodis_commands::acl::Acl::validate_config(&config).map_err(StartError::Users)?;
     adjust_open_files_limit(&mut config)?;
@@ -227,7 +241,12 @@ async fn serve(
     crate::cron::spawn(srv.clone());
     let (tx, mut rx) = mpsc::unbounded_channel::<ShutdownMode>();
     for l in listeners {
-        tokio::spawn(listener::accept_loop(l, srv.clone(), tx.clone()));
+        tokio::spawn(listener::accept_loop(
+            l,
+            srv.clone(),
+            tx.clone(),
+            workers.clone(),
+        ));
     }
     tracing::info!(
         "ferrodis {} (Redis {} compatible) ready to accept connections on port {}, pid {}",
