@@ -11,7 +11,9 @@
 //! resyncs of its former siblings (PSYNC2: the old ID stays valid up to
 //! `second_offset`).
 
-use std::sync::atomic::{AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{
+    AtomicBool, AtomicI64, AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering,
+};
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
@@ -110,6 +112,10 @@ pub struct ReplState {
     pub ids: Mutex<Ids>,
     /// Some when this node is a replica.
     pub master: Mutex<Option<MasterLink>>,
+    /// Whether `master` is Some, readable without its lock: every command
+    /// asks, and a lock shared by all workers moves its cache line from
+    /// core to core on each request. Written only by `set_master`.
+    replica: AtomicBool,
     /// Bumped whenever the primary changes; the link task follows it.
     pub link_epoch: AtomicU64,
     /// Called after `link_epoch` changes (the server crate's link task).
@@ -140,6 +146,7 @@ impl Default for ReplState {
         ReplState {
             ids: Mutex::new(Ids::new(new_replid())),
             master: Mutex::new(None),
+            replica: AtomicBool::new(false),
             link_epoch: AtomicU64::new(0),
             on_link_change: OnceLock::new(),
             replicas: Mutex::new(Vec::new()),
@@ -157,7 +164,7 @@ impl Default for ReplState {
 
 impl ReplState {
     pub fn is_replica(&self) -> bool {
-        self.master.lock().is_some()
+        self.replica.load(Ordering::Acquire)
     }
 
     /// The primary to follow, with the epoch of that choice.
@@ -339,12 +346,14 @@ pub fn set_master(srv: &ServerState, target: Option<(String, u16)>) {
                 last_io_ms: 0,
                 down_since_ms: now_ms(),
             });
+            srv.repl.replica.store(true, Ordering::Release);
             srv.config.write().replicaof = Some((host, port));
             ferrodis_engine::shard::set_replica_expiry(true);
             srv.propagator.set_replica(true);
         }
         None => {
             *srv.repl.master.lock() = None;
+            srv.repl.replica.store(false, Ordering::Release);
             srv.config.write().replicaof = None;
             ferrodis_engine::shard::set_replica_expiry(false);
             srv.propagator.set_replica(false);
@@ -647,16 +656,23 @@ pub fn replica_gate(
     Ok(())
 }
 
+/// min-replicas-to-write, kept out of the config lock for the write path.
+static MIN_REPLICAS_TO_WRITE: AtomicI64 = AtomicI64::new(0);
+
+/// Applies the replication settings every write consults (at start-up
+/// and after CONFIG SET).
+pub fn configure(cfg: &ferrodis_config::Config) {
+    MIN_REPLICAS_TO_WRITE.store(cfg.min_replicas_to_write, Ordering::Relaxed);
+}
+
 /// min-replicas-to-write: writes need that many replicas with a small lag.
 pub fn min_replicas_gate(srv: &ServerState, spec: &CommandSpec) -> Result<(), CommandError> {
-    if spec.flags & WRITE == 0 || srv.repl.is_replica() {
+    let n = MIN_REPLICAS_TO_WRITE.load(Ordering::Relaxed);
+    if n <= 0 || spec.flags & WRITE == 0 || srv.repl.is_replica() {
         return Ok(());
     }
-    let (n, lag) = {
-        let c = srv.config.read();
-        (c.min_replicas_to_write, c.min_replicas_max_lag)
-    };
-    if n > 0 && (srv.repl.good_replicas(lag) as i64) < n {
+    let lag = srv.config.read().min_replicas_max_lag;
+    if (srv.repl.good_replicas(lag) as i64) < n {
         return Err(CommandError::NoGoodReplicas);
     }
     Ok(())

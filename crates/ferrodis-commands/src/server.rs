@@ -418,6 +418,7 @@ pub fn apply_runtime_config(cfg: &ferrodis_config::Config) {
     crate::stats::configure(cfg);
     crate::slowlog::configure(cfg);
     crate::latency::configure(cfg);
+    crate::repl::configure(cfg);
     ferrodis_engine::evict::configure(
         cfg.maxmemory,
         policy,

@@ -417,6 +417,9 @@ pub async fn serve(
             output_limit_reached(&shared);
             break;
         }
+        if !client.reply.is_empty() && crate::workers::shared_worker() {
+            tokio::task::yield_now().await;
+        }
         pubsub::absorb(&mut client);
         if out.send(&mut client, &stream, &srv).is_err() {
             break;

@@ -133,6 +133,15 @@ impl Server {
             .stdin(Stdio::null())
             .stdout(Stdio::from(out))
             .stderr(Stdio::from(err));
+        // Every other ferrodis gets two connection workers: on a small
+        // machine the default is one, and the tests must also cover
+        // clients spread over several event loops (blocking, Pub/Sub and
+        // CLIENT KILL across workers).
+        if matches!(flavor, Flavor::Ferrodis) && std::env::var_os("FERRODIS_WORKERS").is_none() {
+            static SPAWNED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = SPAWNED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            cmd.env("FERRODIS_WORKERS", (1 + n % 2).to_string());
+        }
         let child = cmd
             .spawn()
             .unwrap_or_else(|e| panic!("cannot spawn {bin}: {e}"));
