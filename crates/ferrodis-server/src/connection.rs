@@ -356,6 +356,13 @@ pub async fn serve(
             shared.touch();
         }
         need_read = true;
+        // Killed (CLIENT KILL, ACL DELUSER) while input was arriving: the
+        // select above may have taken the input first, but a killed client
+        // runs no more commands, as in Redis. The kill may come from
+        // another worker, whose wake-up can trail the client's next request.
+        if shared.killed.load(Ordering::Acquire) {
+            break 'conn;
+        }
 
         let class = limits.output[client_class(&client)];
         let mut blocked = None;
