@@ -200,6 +200,9 @@ fn call(
     // script's writes are collected and emitted as one MULTI ... EXEC
     // (even if it fails half-way: what it did happened).
     let script = spec.acl & CAT_SCRIPTING != 0 && spec.flags & MOVABLEKEYS != 0;
+    // Marked as running before deciding whether to propagate: a full sync
+    // starting meanwhile waits for it (`repl::begin_full_sync`).
+    let mark = write.then(|| multi::begin_write(srv, db, spec, argv));
     let propagating = (write || script) && srv.propagator.is_active();
     let collect = script && propagating && client.prop_batch.is_none();
     if collect {
@@ -213,7 +216,6 @@ fn call(
             std::iter::once((spec, argv)),
         )
     });
-    let mark = write.then(|| multi::begin_write(srv, db, spec, argv));
     let mut ctx = Ctx {
         srv,
         client,

@@ -310,6 +310,12 @@ pub fn begin_write(srv: &ServerState, db: usize, spec: &CommandSpec, argv: &[Byt
     WriteMark { slot, pending }
 }
 
+/// Waits until every write command running now has finished (see
+/// `repl::begin_full_sync`).
+pub fn wait_for_running_writes(srv: &ServerState) {
+    srv.watches.slots.wait_for_running_writes();
+}
+
 /// Called by dispatch after a write command's handler.
 pub fn end_write(
     srv: &ServerState,

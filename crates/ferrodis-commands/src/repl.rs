@@ -551,6 +551,11 @@ pub fn begin_full_sync(srv: &ServerState, id: u64) -> Option<u64> {
     if !srv.persist.try_begin_job() {
         return None;
     }
+    // A write that saw no consumer of the stream (before this replica's
+    // backlog existed) will not propagate itself: it must finish before
+    // the snapshot, or its effect would be in neither. Dispatch marks a
+    // write as running before it makes that decision.
+    crate::multi::wait_for_running_writes(srv);
     let _all = srv.keyspace.hold_all();
     srv.keyspace.snapshot_start();
     Some(srv.propagator.start_full_sync(id))
