@@ -248,17 +248,30 @@ impl Shard {
     /// A random entry, with its expire time, for the eviction sampler:
     /// from all keys, or only from keys with a TTL (`volatile`).
     pub fn sample(&self, volatile: bool, rng: &mut impl Rng) -> Option<(&SmallBytes, &Entry, u64)> {
+        let len = self.sample_len(volatile);
+        if len == 0 {
+            return None;
+        }
+        self.sampled_at(volatile, rng.gen_range(0..len))
+    }
+
+    /// How many entries `sample` picks from.
+    fn sample_len(&self, volatile: bool) -> usize {
         if volatile {
-            if self.ttl.is_empty() {
-                return None;
-            }
-            let (k, &at) = self.ttl.get_index(rng.gen_range(0..self.ttl.len()))?;
+            self.ttl.len()
+        } else {
+            self.map.len()
+        }
+    }
+
+    /// The entry at position `pos` of what `sample` picks from, with its
+    /// expire time.
+    fn sampled_at(&self, volatile: bool, pos: usize) -> Option<(&SmallBytes, &Entry, u64)> {
+        if volatile {
+            let (k, &at) = self.ttl.get_index(pos)?;
             self.map.get(k).map(|e| (k, e, at))
         } else {
-            if self.map.is_empty() {
-                return None;
-            }
-            let (k, e) = self.map.get_index(rng.gen_range(0..self.map.len()))?;
+            let (k, e) = self.map.get_index(pos)?;
             Some((k, e, self.expire_at(k)))
         }
     }
@@ -273,11 +286,7 @@ impl Shard {
         rng: &mut impl Rng,
         mut f: impl FnMut(&SmallBytes, &Entry, u64),
     ) {
-        let len = if volatile {
-            self.ttl.len()
-        } else {
-            self.map.len()
-        };
+        let len = self.sample_len(volatile);
         if len == 0 {
             return;
         }
@@ -290,16 +299,7 @@ impl Shard {
             }
         }
         for &p in picks.iter() {
-            let sampled = if volatile {
-                self.ttl
-                    .get_index(p)
-                    .and_then(|(k, &at)| self.map.get(k).map(|e| (k, e, at)))
-            } else {
-                self.map
-                    .get_index(p)
-                    .map(|(k, e)| (k, e, self.expire_at(k)))
-            };
-            if let Some((k, e, at)) = sampled {
+            if let Some((k, e, at)) = self.sampled_at(volatile, p) {
                 f(k, e, at);
             }
         }

@@ -17,11 +17,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use tokio::net::TcpStream;
-use tokio::runtime::{Handle, Runtime};
+use tokio::runtime::Runtime;
 
 pub struct Workers {
     runtimes: Vec<Runtime>,
-    handles: Vec<Handle>,
     /// Live connections per worker; a new one goes to the least loaded.
     load: Vec<Arc<AtomicUsize>>,
 }
@@ -78,11 +77,7 @@ impl Workers {
                     .build()
             })
             .collect::<std::io::Result<Vec<_>>>()?;
-        Ok(Workers {
-            handles: runtimes.iter().map(|r| r.handle().clone()).collect(),
-            load,
-            runtimes,
-        })
+        Ok(Workers { runtimes, load })
     }
 
     /// Runs `serve` for `stream` on the least loaded worker. The socket is
@@ -105,7 +100,7 @@ impl Workers {
         };
         let load = self.load[i].clone();
         load.fetch_add(1, Ordering::Relaxed);
-        self.handles[i].spawn(async move {
+        self.runtimes[i].spawn(async move {
             let _live = Live(load);
             match TcpStream::from_std(std) {
                 Ok(s) => serve(s).await,
