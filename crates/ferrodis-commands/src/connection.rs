@@ -279,8 +279,7 @@ fn client_no_evict(ctx: &mut Ctx<'_>) -> CmdResult {
 pub fn client_line(c: &ClientShared, out: &mut String) {
     let name = c.name.lock().clone().unwrap_or_default();
     let age = c.created.elapsed().as_secs();
-    let last = c.last_interaction_ms.load(Ordering::Relaxed) / 1000;
-    let idle = age.saturating_sub(last);
+    let idle = c.idle_secs();
     let cmd = match c.last_cmd.load(Ordering::Relaxed) {
         u32::MAX => "NULL",
         id => table().get(id).map_or("NULL", |e| e.full_name.as_str()),

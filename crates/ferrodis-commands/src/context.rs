@@ -199,8 +199,9 @@ pub struct ClientShared {
     pub laddr: String,
     pub fd: i64,
     pub created: Instant,
-    /// Milliseconds since `created` of the last command.
-    pub last_interaction_ms: AtomicU64,
+    /// When the client last sent input, in `stats::clock` ticks (read
+    /// once per read from the socket: cheaper than the system clock).
+    pub last_interaction: AtomicU64,
     pub db: AtomicUsize,
     pub resp: AtomicU8,
     /// Table id of the last command run, or u32::MAX.
@@ -250,7 +251,7 @@ impl ClientShared {
             laddr,
             fd,
             created: Instant::now(),
-            last_interaction_ms: AtomicU64::new(0),
+            last_interaction: AtomicU64::new(crate::stats::clock::now()),
             db: AtomicUsize::new(0),
             resp: AtomicU8::new(2),
             last_cmd: AtomicU32::new(u32::MAX),
@@ -280,8 +281,14 @@ impl ClientShared {
     }
 
     pub fn touch(&self) {
-        let ms = self.created.elapsed().as_millis() as u64;
-        self.last_interaction_ms.store(ms, Ordering::Relaxed);
+        self.last_interaction
+            .store(crate::stats::clock::now(), Ordering::Relaxed);
+    }
+
+    /// Whole seconds since the client last sent input.
+    pub fn idle_secs(&self) -> u64 {
+        let last = self.last_interaction.load(Ordering::Relaxed);
+        crate::stats::clock::nanos_between(last, crate::stats::clock::now()) / 1_000_000_000
     }
 }
 

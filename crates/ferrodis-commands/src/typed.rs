@@ -15,7 +15,12 @@ pub fn lookup<'s, T: ?Sized>(
 ) -> Result<Option<&'s T>, CommandError> {
     match shard.get(key, now) {
         None => Ok(None),
-        Some(e) => pick(&e.value).map(Some).ok_or(CommandError::WrongType),
+        // A match, not `ok_or`: that builds and drops an error on every
+        // successful lookup (the drop is not optimised away).
+        Some(e) => match pick(&e.value) {
+            Some(v) => Ok(Some(v)),
+            None => Err(CommandError::WrongType),
+        },
     }
 }
 
@@ -28,6 +33,9 @@ pub fn lookup_mut<'s, T: ?Sized>(
 ) -> Result<Option<&'s mut T>, CommandError> {
     match shard.get_mut(key, now) {
         None => Ok(None),
-        Some(e) => pick(&mut e.value).map(Some).ok_or(CommandError::WrongType),
+        Some(e) => match pick(&mut e.value) {
+            Some(v) => Ok(Some(v)),
+            None => Err(CommandError::WrongType),
+        },
     }
 }

@@ -21,7 +21,9 @@ use ferrodis_config::table::OutputBufferLimit;
 use ferrodis_protocol::{ParseLimits, RequestParser};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::{mpsc, Notify};
+use tokio::sync::mpsc;
+
+use crate::signal::Signal;
 
 /// Initial read buffer size (Redis's PROTO_IOBUF_LEN).
 const READ_CHUNK: usize = ferrodis_commands::context::READ_BUFFER_BYTES;
@@ -270,14 +272,14 @@ pub async fn serve(
         let _ = stream.write_all(PROTECTED_MODE_DENIED).await;
         return;
     }
-    let wake = Arc::new(Notify::new());
+    let wake = Arc::new(Signal::new());
     let waker = wake.clone();
     let shared = Arc::new(ClientShared::new(
         srv.clients.next_id(),
         fmt_addr(Some(peer)),
         fmt_addr(stream.local_addr().ok()),
         raw_fd(&stream),
-        Box::new(move || waker.notify_one()),
+        Box::new(move || waker.notify()),
     ));
     srv.clients.register(shared.clone());
     let mut client = Client::new(shared.clone());
@@ -302,7 +304,13 @@ pub async fn serve(
             let class = limits.output[client_class(&client)];
             let can_read = !out.backpressured(&class);
             let soft_deadline = out.soft_deadline(&class);
+            // In this order, without tokio's random start: input is what
+            // usually wakes the task, and when it does the other branches
+            // are not polled at all. None of them starves: a kill and
+            // queued messages are also seen after every batch, and the
+            // output is also drained after every batch.
             tokio::select! {
+                biased;
                 r = stream.readable(), if can_read => {
                     if r.is_err() { break 'conn; }
                     match read_some(&stream, &mut buf) {
@@ -341,7 +349,7 @@ pub async fn serve(
                     }
                     continue 'conn;
                 }
-                _ = wake.notified() => {
+                _ = wake.wait() => {
                     if shared.killed.load(Ordering::Acquire) { break 'conn; }
                     // Pub/Sub messages other connections queued.
                     if !deliver_messages(&mut client, &mut out, &stream, &srv, &class) {
@@ -425,7 +433,7 @@ pub async fn serve(
             break;
         }
         if !client.reply.is_empty() && crate::workers::shared_worker() {
-            tokio::task::yield_now().await;
+            crate::workers::let_others_run().await;
         }
         pubsub::absorb(&mut client);
         if out.send(&mut client, &stream, &srv).is_err() {
@@ -568,7 +576,7 @@ async fn wait_blocked(
     buf: &mut BytesMut,
     srv: &Arc<ServerState>,
     client: &mut Client,
-    wake: &Notify,
+    wake: &Signal,
     argv: &[bytes::Bytes],
     mut req: BlockRequest,
 ) -> bool {
@@ -583,11 +591,11 @@ async fn wait_blocked(
     client.shared.blocked.store(true, Ordering::Release);
     // A push may have landed between the handler's check and registering:
     // look once more before sleeping.
-    wake.notify_one();
+    wake.notify();
     let mut keep = true;
     loop {
         tokio::select! {
-            _ = wake.notified() => {
+            _ = wake.wait() => {
                 if client.shared.killed.load(Ordering::Acquire) {
                     keep = false;
                     break;

@@ -20,6 +20,7 @@ pub mod connection;
 pub mod cron;
 pub mod listener;
 pub mod replication;
+pub mod signal;
 pub mod startup;
 pub mod supervise;
 pub mod workers;

@@ -27,6 +27,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, Notify};
 
+use crate::signal::Signal;
+
 /// Bytes of backlog sent per write to a replica.
 const FEED_CHUNK: usize = 64 * 1024;
 
@@ -40,7 +42,7 @@ pub async fn serve_replica(
     mut stream: TcpStream,
     srv: Arc<ServerState>,
     client: &mut Client,
-    wake: Arc<Notify>,
+    wake: Arc<Signal>,
     psync: Option<(Bytes, i64)>,
 ) {
     let id = client.id();
@@ -61,7 +63,7 @@ pub async fn serve_replica(
         state: REPLICA_WAIT_BGSAVE.into(),
         ack: 0.into(),
         ack_ms: now_ms().into(),
-        waker: Box::new(move || waker.notify_one()),
+        waker: Box::new(move || waker.notify()),
     });
     let (size, hard) = {
         let c = srv.config.read();
@@ -256,7 +258,7 @@ async fn feed(
     srv: &Arc<ServerState>,
     shared: &ClientShared,
     info: &ReplicaInfo,
-    wake: &Notify,
+    wake: &Signal,
     mut next: u64,
     mut wait_ack: bool,
 ) {
@@ -315,7 +317,7 @@ async fn feed(
                     Err(_) => return,
                 }
             }
-            _ = wake.notified() => {
+            _ = wake.wait() => {
                 if srv.propagator.replica_lost(info.client_id) {
                     tracing::warn!(
                         "Client id={} addr={} closed for overcoming of output buffer limits.",

@@ -117,6 +117,27 @@ impl Workers {
     }
 }
 
+/// Lets the worker's other ready connections run before the caller goes
+/// on. Unlike `tokio::task::yield_now`, which also waits for the worker to
+/// poll its event loop (one more epoll_wait per burst, about a third more
+/// of them at -P 1), this only moves the task behind the tasks already
+/// queued: those include every connection the last poll found readable,
+/// and those are the ones whose replies should go out together.
+pub async fn let_others_run() {
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            return std::task::Poll::Ready(());
+        }
+        yielded = true;
+        // A task woken while it runs is requeued at the back of the run
+        // queue (not run next from the LIFO slot).
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    })
+    .await
+}
+
 /// Counts a connection as live on its worker until dropped.
 struct Live(Arc<AtomicUsize>);
 
