@@ -437,28 +437,44 @@ pub fn rewrite_start(srv: &Arc<ServerState>) -> Result<(), CommandError> {
     srv.aof
         .rewrite_started_ms
         .store(now_ms(), Ordering::Relaxed);
-    // Hold every shard: no write is between its change and its emission,
-    // so the snapshot and the switch of incremental file are one instant.
-    let switched = {
-        let _all = srv.keyspace.hold_all();
-        srv.keyspace.snapshot_start();
+    // Turned on at run time: the files start now, and describe the data
+    // only once the base is written. The stream to them starts before the
+    // snapshot, not inside it: a write that saw no consumer of the stream
+    // does not emit itself, so it must finish before the snapshot point
+    // (like a replica's full sync). What is emitted before that point goes
+    // to the first incremental file, which the new base supersedes.
+    let fresh = {
         let mut files = srv.aof.files.lock();
-        // Turned on at run time: the files start now, and describe the
-        // data only once the base is written.
         let fresh = files.is_none();
         if fresh {
             let (dir, name) = aof_dir(srv);
             match Files::open(dir, name) {
-                Ok(f) => *files = Some(f),
+                Ok(mut f) => {
+                    f.base_size = 0;
+                    f.current_size = 0;
+                    *files = Some(f);
+                    srv.aof.enabled.store(true, Ordering::Release);
+                    srv.propagator.set_aof(true);
+                }
                 Err(e) => {
                     drop(files);
-                    srv.keyspace.snapshot_abort();
                     rewrite_done(srv, false);
                     tracing::warn!("Can't open the append only file: {e}");
                     return Err(CommandError::RewriteFailed);
                 }
             }
         }
+        fresh
+    };
+    if fresh {
+        crate::multi::wait_for_running_writes(srv);
+    }
+    // Hold every shard: no write is between its change and its emission,
+    // so the snapshot and the switch of incremental file are one instant.
+    let switched = {
+        let _all = srv.keyspace.hold_all();
+        srv.keyspace.snapshot_start();
+        let mut files = srv.aof.files.lock();
         match files.as_mut() {
             Some(f) => {
                 let r = f.drain(srv, true).and_then(|_| f.switch_incr());
@@ -472,12 +488,6 @@ pub fn rewrite_start(srv: &Arc<ServerState>) -> Result<(), CommandError> {
                         Ok(())
                     }
                 });
-                if r.is_ok() && fresh {
-                    f.base_size = 0;
-                    f.current_size = 0;
-                    srv.aof.enabled.store(true, Ordering::Release);
-                    srv.propagator.set_aof(true);
-                }
                 r.map(|_| (f.dir.clone(), f.name.clone(), f.manifest.next_base_seq()))
             }
             None => Err("append only file is not open".into()),
@@ -487,6 +497,12 @@ pub fn rewrite_start(srv: &Arc<ServerState>) -> Result<(), CommandError> {
         Ok(v) => v,
         Err(e) => {
             srv.keyspace.snapshot_abort();
+            if fresh {
+                // Not on after all: the files never described the data.
+                srv.aof.files.lock().take();
+                srv.aof.enabled.store(false, Ordering::Release);
+                srv.propagator.set_aof(false);
+            }
             rewrite_done(srv, false);
             tracing::warn!("Can't rewrite the append only file: {e}");
             return Err(CommandError::RewriteFailed);
