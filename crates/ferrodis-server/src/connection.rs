@@ -6,6 +6,7 @@
 //! replies of the whole batch with one write.
 
 use std::collections::VecDeque;
+use std::future::poll_fn;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -304,6 +305,10 @@ pub async fn serve(
             let class = limits.output[client_class(&client)];
             let can_read = !out.backpressured(&class);
             let soft_deadline = out.soft_deadline(&class);
+            // Readiness is polled, not awaited through `readable()`: that
+            // future links a waiter into the socket's list and clones the
+            // waker on every wait, where polling keeps one waker per
+            // direction (this task is the socket's only reader and writer).
             // In this order, without tokio's random start: input is what
             // usually wakes the task, and when it does the other branches
             // are not polled at all. None of them starves: a kill and
@@ -311,7 +316,7 @@ pub async fn serve(
             // output is also drained after every batch.
             tokio::select! {
                 biased;
-                r = stream.readable(), if can_read => {
+                r = poll_fn(|cx| stream.poll_read_ready(cx)), if can_read => {
                     if r.is_err() { break 'conn; }
                     match read_some(&stream, &mut buf) {
                         Ok(0) => break 'conn,
@@ -327,7 +332,7 @@ pub async fn serve(
                         Err(_) => break 'conn,
                     }
                 }
-                r = stream.writable(), if out.pending > 0 => {
+                r = poll_fn(|cx| stream.poll_write_ready(cx)), if out.pending > 0 => {
                     if r.is_err() || out.drain(&stream, &srv).is_err() {
                         break 'conn;
                     }
