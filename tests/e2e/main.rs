@@ -19,6 +19,7 @@ mod foundation;
 mod functions;
 mod hardening;
 mod hashes;
+mod hll;
 mod keyspace;
 mod limits;
 mod lists;

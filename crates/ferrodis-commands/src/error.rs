@@ -24,6 +24,20 @@ pub enum CommandError {
     NotInteger,
     #[error("ERR value is not a valid float")]
     NotFloat,
+    // --- HyperLogLog (hll.rs) ---
+    #[error("WRONGTYPE Key is not a valid HyperLogLog string value.")]
+    NotHll,
+    #[error("INVALIDOBJ Corrupted HLL object detected")]
+    HllCorrupt,
+    #[error("ERR The specified key does not exist")]
+    PfdebugNoKey,
+    #[error("ERR HLL encoding is not sparse")]
+    HllNotSparse,
+    #[error("ERR Unknown PFDEBUG subcommand '{0}'")]
+    PfdebugUnknown(String),
+    /// PFSELFTEST's report of a failed check (its text starts TESTFAILED).
+    #[error("{0}")]
+    HllSelftest(String),
     // --- string family (string/) ---
     #[error("ERR increment or decrement would overflow")]
     IncrOverflow,

@@ -32,6 +32,7 @@ pub mod debug;
 pub mod dispatch;
 pub mod error;
 pub mod hash;
+pub mod hll;
 pub mod keyevents;
 pub mod keys;
 pub mod keyspace;

@@ -405,6 +405,23 @@ pub fn rewrite(srv: &ServerState, client: &mut Client, argv: impl FnOnce() -> Ve
     }
 }
 
+/// Emits a command that changed a value though it is not a write command
+/// (PFCOUNT storing the cardinality it computed, as Redis replicates it):
+/// call it while the key's shard is held, so it is ordered with the
+/// writes to that key. Inside EXEC or a script it joins their unit. A
+/// replica emits nothing of its own clients' commands.
+pub fn also(srv: &ServerState, client: &mut Client, db: usize, argv: Vec<Bytes>) {
+    if !srv.propagator.is_active() || srv.repl.is_replica() && !client.is_master {
+        return;
+    }
+    if let Some(batch) = client.prop_batch.as_mut() {
+        batch.push((db, argv));
+        return;
+    }
+    client.prop_offset = srv.propagator.emit(db, std::iter::once(argv.as_slice()));
+    client.prop_repl_offset = srv.propagator.repl_offset.load(Ordering::Acquire);
+}
+
 /// A count argument for a rewritten command.
 pub fn count_arg(n: usize) -> Bytes {
     let mut buf = [0u8; ferrodis_protocol::num::INT_BUF_LEN];

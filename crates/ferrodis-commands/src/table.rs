@@ -137,6 +137,7 @@ pub fn table() -> &'static Table {
             crate::server::COMMANDS,
             crate::command::COMMANDS,
             crate::string::COMMANDS,
+            crate::hll::COMMANDS,
             crate::keyspace::COMMANDS,
             crate::memory::COMMANDS,
             crate::list::COMMANDS,

@@ -213,6 +213,8 @@ pub struct Config {
     pub hash_max_listpack_value: u64,
     /// Sets: most members kept in the intset encoding.
     pub set_max_intset_entries: u64,
+    /// HyperLogLogs: largest sparse encoding, in bytes.
+    pub hll_sparse_max_bytes: u64,
     /// Streams: a node's limits (bytes, entries; 0 = no limit).
     pub stream_node_max_bytes: u64,
     pub stream_node_max_entries: u64,
@@ -297,6 +299,7 @@ impl Default for Config {
             hash_max_listpack_entries: 512,
             hash_max_listpack_value: 64,
             set_max_intset_entries: 512,
+            hll_sparse_max_bytes: 3000,
             stream_node_max_bytes: 4096,
             stream_node_max_entries: 100,
             list_max_listpack_size: -2,

@@ -820,6 +820,16 @@ static TABLE: &[DirectiveSpec] = &[
         set: |c, v| c.zset_max_listpack_value = mem(v),
     },
     DirectiveSpec {
+        name: "hll-sparse-max-bytes",
+        aliases: &[],
+        kind: Kind::Memory { min: 0, max: LLMAX },
+        default: "3000",
+        mutability: Mutability::Mutable,
+        doc: "A HyperLogLog leaves the sparse encoding for the dense one (12 KB) rather than grow past this many bytes.",
+        get: |c| Value::Mem(c.hll_sparse_max_bytes),
+        set: |c, v| c.hll_sparse_max_bytes = mem(v),
+    },
+    DirectiveSpec {
         name: "stream-node-max-bytes",
         aliases: &[],
         kind: Kind::Memory { min: 0, max: LLMAX },

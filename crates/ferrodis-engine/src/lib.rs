@@ -44,6 +44,7 @@ pub mod evict;
 pub mod expire;
 pub mod glob;
 pub mod hash;
+pub mod hll;
 pub mod hold;
 pub mod keyspace;
 pub mod list;
