@@ -199,28 +199,11 @@ pub fn to_dense(v: &mut Vec<u8>) -> Result<(), Corrupt> {
     let mut dense = vec![0u8; DENSE_SIZE];
     dense[..HEADER].copy_from_slice(&v[..HEADER]);
     dense[4] = ENC_DENSE;
-    let mut idx = 0usize;
-    let sparse = &v[HEADER..];
-    let mut p = 0;
-    while p < sparse.len() {
-        let (op, n) = op_at(sparse, p);
-        p += n;
-        match op {
-            Op::Zero(len) => idx += len,
-            Op::Val(val, len) => {
-                if idx + len > REGISTERS {
-                    break;
-                }
-                for i in idx..idx + len {
-                    dense_put(&mut dense[HEADER..], i, val);
-                }
-                idx += len;
-            }
+    val_runs(v, |first, val, len| {
+        for i in first..first + len {
+            dense_put(&mut dense[HEADER..], i, val);
         }
-    }
-    if idx != REGISTERS {
-        return Err(Corrupt);
-    }
+    })?;
     *v = dense;
     Ok(())
 }
@@ -373,25 +356,34 @@ pub fn merge_into(max: &mut [u8; REGISTERS], v: &[u8]) -> Result<(), Corrupt> {
         }
         return Ok(());
     }
+    val_runs(v, |first, val, len| {
+        for m in &mut max[first..first + len] {
+            *m = (*m).max(val);
+        }
+    })
+}
+
+/// Calls `f(first, value, len)` for each VAL run of a sparse value; Err
+/// when the runs do not cover the registers exactly (a VAL run past the
+/// last register ends the walk there, as in Redis).
+fn val_runs(v: &[u8], mut f: impl FnMut(usize, u8, usize)) -> Result<(), Corrupt> {
     let sparse = &v[HEADER..];
-    let (mut i, mut p) = (0usize, 0usize);
+    let (mut idx, mut p) = (0usize, 0usize);
     while p < sparse.len() {
         let (op, n) = op_at(sparse, p);
         p += n;
         match op {
-            Op::Zero(len) => i += len,
+            Op::Zero(len) => idx += len,
             Op::Val(val, len) => {
-                if i + len > REGISTERS {
+                if idx + len > REGISTERS {
                     break;
                 }
-                for m in &mut max[i..i + len] {
-                    *m = (*m).max(val);
-                }
-                i += len;
+                f(idx, val, len);
+                idx += len;
             }
         }
     }
-    if i == REGISTERS {
+    if idx == REGISTERS {
         Ok(())
     } else {
         Err(Corrupt)
@@ -430,21 +422,12 @@ pub fn count(v: &[u8]) -> Result<u64, Corrupt> {
             histo[usize::from(r)] += 1;
         }
     } else {
-        let sparse = &v[HEADER..];
-        let (mut idx, mut p) = (0usize, 0usize);
-        while p < sparse.len() {
-            let (op, n) = op_at(sparse, p);
-            p += n;
-            let (val, len) = match op {
-                Op::Zero(len) => (0, len),
-                Op::Val(val, len) => (val, len),
-            };
-            idx += len;
+        let mut nonzero = 0;
+        val_runs(v, |_, val, len| {
             histo[usize::from(val)] += len as u64;
-        }
-        if idx != REGISTERS {
-            return Err(Corrupt);
-        }
+            nonzero += len;
+        })?;
+        histo[0] = (REGISTERS - nonzero) as u64;
     }
     Ok(estimate(&histo))
 }
