@@ -17,6 +17,7 @@ mod eviction;
 mod expiry;
 mod foundation;
 mod functions;
+mod geo;
 mod hardening;
 mod hashes;
 mod hll;

@@ -24,6 +24,34 @@ pub enum CommandError {
     NotInteger,
     #[error("ERR value is not a valid float")]
     NotFloat,
+    // --- geo (geo.rs) ---
+    /// Redis prints the pair with `%f`.
+    #[error("ERR invalid longitude,latitude pair {0}")]
+    GeoInvalidPair(String),
+    #[error("ERR unsupported unit provided. please use M, KM, FT, MI")]
+    GeoUnit,
+    #[error("ERR need numeric radius")]
+    GeoNeedRadius,
+    #[error("ERR need numeric width")]
+    GeoNeedWidth,
+    #[error("ERR need numeric height")]
+    GeoNeedHeight,
+    #[error("ERR radius cannot be negative")]
+    GeoNegativeRadius,
+    #[error("ERR height or width cannot be negative")]
+    GeoNegativeBox,
+    #[error("ERR COUNT must be > 0")]
+    GeoCountPositive,
+    #[error("ERR could not decode requested zset member")]
+    GeoMemberDecode,
+    #[error("ERR {0} is not compatible with WITHDIST, WITHHASH and WITHCOORD options")]
+    GeoStoreWith(&'static str),
+    #[error("ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for {0}")]
+    GeoFromRequired(String),
+    #[error("ERR exactly one of BYRADIUS and BYBOX can be specified for {0}")]
+    GeoByRequired(String),
+    #[error("ERR the ANY argument requires COUNT argument")]
+    GeoAnyNeedsCount,
     // --- HyperLogLog (hll.rs) ---
     #[error("WRONGTYPE Key is not a valid HyperLogLog string value.")]
     NotHll,

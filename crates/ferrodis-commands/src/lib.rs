@@ -31,6 +31,7 @@ pub mod context;
 pub mod debug;
 pub mod dispatch;
 pub mod error;
+pub mod geo;
 pub mod hash;
 pub mod hll;
 pub mod keyevents;

@@ -138,6 +138,7 @@ pub fn table() -> &'static Table {
             crate::command::COMMANDS,
             crate::string::COMMANDS,
             crate::hll::COMMANDS,
+            crate::geo::COMMANDS,
             crate::keyspace::COMMANDS,
             crate::memory::COMMANDS,
             crate::list::COMMANDS,

@@ -26,7 +26,7 @@ use crate::notify::{self, class};
 use crate::spec::*;
 
 /// zset-max-listpack-entries / -value, read once per command.
-fn limits(ctx: &Ctx<'_>) -> ZLimits {
+pub(crate) fn limits(ctx: &Ctx<'_>) -> ZLimits {
     let c = ctx.srv.config.read();
     ZLimits {
         max_entries: usize::try_from(c.zset_max_listpack_entries).unwrap_or(usize::MAX),
@@ -35,7 +35,7 @@ fn limits(ctx: &Ctx<'_>) -> ZLimits {
 }
 
 /// The sorted set under `key`, None when absent, WRONGTYPE for another type.
-fn zset_get<'s>(
+pub(crate) fn zset_get<'s>(
     shard: &'s mut Shard,
     key: &[u8],
     now: u64,
@@ -91,7 +91,7 @@ fn listpack_zeros(items: &mut [(Vec<u8>, f64)], lim: ZLimits) {
 /// or deletes `dst` when there are none; replies with the count, and
 /// notifies `event` (or `del`).
 #[allow(clippy::too_many_arguments)]
-fn store_result(
+pub(crate) fn store_result(
     srv: &ServerState,
     client: &mut Client,
     shard: &mut Shard,
@@ -247,7 +247,7 @@ fn zadd_generic(ctx: &mut Ctx<'_>, incr_cmd: bool) -> CmdResult {
     Ok(())
 }
 
-fn zadd(ctx: &mut Ctx<'_>) -> CmdResult {
+pub(crate) fn zadd(ctx: &mut Ctx<'_>) -> CmdResult {
     zadd_generic(ctx, false)
 }
 

@@ -42,6 +42,7 @@ pub mod db;
 pub mod dense;
 pub mod evict;
 pub mod expire;
+pub mod geo;
 pub mod glob;
 pub mod hash;
 pub mod hll;

@@ -280,7 +280,12 @@ impl ReplyBuf {
     /// (`inf`, `-inf`, `nan` as Redis 7.0 prints them).
     pub fn double(&mut self, v: f64) {
         let mut tmp = [0u8; DOUBLE_BUF_LEN];
-        let d = fmt_double(v, &mut tmp);
+        self.double_text(fmt_double(v, &mut tmp));
+    }
+
+    /// A double already formatted (e.g. Redis's human long-double form):
+    /// RESP3 `,text\r\n`; RESP2 a bulk string.
+    pub fn double_text(&mut self, d: &[u8]) {
         if self.resp3() {
             self.buf.reserve(d.len() + 3);
             self.put(b",");

@@ -228,6 +228,32 @@ impl F80 {
         F80::round_pack(neg, sig, e.saturating_add(low), sticky || s2)
     }
 
+    /// A double's exact value (every finite double is one).
+    pub fn from_f64(v: f64) -> F80 {
+        if v.is_nan() {
+            return F80 {
+                neg: v.is_sign_negative(),
+                kind: Kind::Nan,
+            };
+        }
+        if v.is_infinite() {
+            return F80 {
+                neg: v < 0.0,
+                kind: Kind::Inf,
+            };
+        }
+        let bits = v.to_bits();
+        let neg = bits >> 63 == 1;
+        let exp = ((bits >> 52) & 0x7ff) as i32;
+        let frac = bits & ((1 << 52) - 1);
+        let (sig, e) = if exp == 0 {
+            (frac, -1074)
+        } else {
+            (frac | 1 << 52, exp - 1075)
+        };
+        F80::round_pack(neg, u128::from(sig), e, false)
+    }
+
     pub fn from_i64(v: i64) -> F80 {
         F80::round_pack(v < 0, v.unsigned_abs() as u128, 0, false)
     }
