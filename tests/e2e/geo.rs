@@ -509,53 +509,37 @@ fn random_searches_agree() {
 /// themselves; replicas of both kinds end with the same sets.
 #[test]
 fn replicas_get_the_same_sets() {
-    use crate::common::server::Flavor;
-    use crate::replication::{node, replicate, wait_in_sync};
-    let master = node(Flavor::Ferrodis, &[]);
-    let replicas = [node(Flavor::Reference, &[]), node(Flavor::Ferrodis, &[])];
-    for r in &replicas {
-        replicate(r, &master);
-    }
-    let mut m = master.raw();
-    m.cmd(&[
-        "GEOADD",
-        "g",
-        "13.361389",
-        "38.115556",
-        "Palermo",
-        "15.087269",
-        "37.502669",
-        "Catania",
-    ]);
-    m.cmd(&["GEOADD", "g", "CH", "12.5", "41.9", "Rome"]);
-    m.cmd(&[
-        "GEOSEARCHSTORE",
-        "near",
-        "g",
-        "FROMMEMBER",
-        "Palermo",
-        "BYRADIUS",
-        "300",
-        "km",
-        "STOREDIST",
-    ]);
-    m.cmd(&["GEORADIUS", "g", "14", "40", "1000", "km", "STORE", "all"]);
-    m.cmd(&["GEORADIUS", "g", "14", "40", "1000", "km", "WITHDIST"]);
-    let keys = ["g", "near", "all"];
-    let want: Vec<_> = keys
-        .iter()
-        .map(|k| m.cmd(&["ZRANGE", k, "0", "-1", "WITHSCORES"]))
-        .collect();
-    for r in &replicas {
-        wait_in_sync(&master, r);
-        let mut c = r.raw();
-        for (k, w) in keys.iter().zip(&want) {
-            assert_eq!(
-                &c.cmd(&["ZRANGE", k, "0", "-1", "WITHSCORES"]),
-                w,
-                "{k} on {:?}",
-                r.flavor()
-            );
-        }
-    }
+    crate::replication::replicas_agree(
+        |m| {
+            m.cmd(&[
+                "GEOADD",
+                "g",
+                "13.361389",
+                "38.115556",
+                "Palermo",
+                "15.087269",
+                "37.502669",
+                "Catania",
+            ]);
+            m.cmd(&["GEOADD", "g", "CH", "12.5", "41.9", "Rome"]);
+            m.cmd(&[
+                "GEOSEARCHSTORE",
+                "near",
+                "g",
+                "FROMMEMBER",
+                "Palermo",
+                "BYRADIUS",
+                "300",
+                "km",
+                "STOREDIST",
+            ]);
+            m.cmd(&["GEORADIUS", "g", "14", "40", "1000", "km", "STORE", "all"]);
+            m.cmd(&["GEORADIUS", "g", "14", "40", "1000", "km", "WITHDIST"]);
+        },
+        &[
+            &["ZRANGE", "g", "0", "-1", "WITHSCORES"],
+            &["ZRANGE", "near", "0", "-1", "WITHSCORES"],
+            &["ZRANGE", "all", "0", "-1", "WITHSCORES"],
+        ],
+    );
 }

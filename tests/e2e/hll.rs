@@ -216,31 +216,20 @@ fn pipeline_adds(c: &mut RawConn, key: &str, n: usize) {
 /// bytes.
 #[test]
 fn replicas_hold_the_same_bytes() {
-    use crate::common::server::Flavor;
-    use crate::replication::{node, replicate, wait_in_sync};
-    let master = node(Flavor::Ferrodis, &[]);
-    let replicas = [node(Flavor::Reference, &[]), node(Flavor::Ferrodis, &[])];
-    for r in &replicas {
-        replicate(r, &master);
-    }
-    let mut m = master.raw();
-    for i in 0..300 {
-        m.cmd(&["PFADD", "a", &format!("x{i}"), &format!("y{i}")]);
-    }
-    m.cmd(&["PFADD", "b", "1", "2", "3"]);
-    m.cmd(&["PFCOUNT", "a"]);
-    m.cmd(&["PFMERGE", "c", "a", "b"]);
-    m.cmd(&["PFCOUNT", "c"]);
-    m.cmd(&["MULTI"]);
-    m.cmd(&["PFADD", "b", "4"]);
-    m.cmd(&["PFCOUNT", "b"]);
-    m.cmd(&["EXEC"]);
-    let want: Vec<_> = ["a", "b", "c"].iter().map(|k| m.cmd(&["GET", k])).collect();
-    for r in &replicas {
-        wait_in_sync(&master, r);
-        let mut c = r.raw();
-        for (k, w) in ["a", "b", "c"].iter().zip(&want) {
-            assert_eq!(&c.cmd(&["GET", k]), w, "{k} on {:?}", r.flavor());
-        }
-    }
+    crate::replication::replicas_agree(
+        |m| {
+            for i in 0..300 {
+                m.cmd(&["PFADD", "a", &format!("x{i}"), &format!("y{i}")]);
+            }
+            m.cmd(&["PFADD", "b", "1", "2", "3"]);
+            m.cmd(&["PFCOUNT", "a"]);
+            m.cmd(&["PFMERGE", "c", "a", "b"]);
+            m.cmd(&["PFCOUNT", "c"]);
+            m.cmd(&["MULTI"]);
+            m.cmd(&["PFADD", "b", "4"]);
+            m.cmd(&["PFCOUNT", "b"]);
+            m.cmd(&["EXEC"]);
+        },
+        &[&["GET", "a"], &["GET", "b"], &["GET", "c"]],
+    );
 }

@@ -57,6 +57,27 @@ pub(crate) fn wait_in_sync(master: &Server, replica: &Server) {
     }
 }
 
+/// Runs `writes` on a ferrodis primary with a redis-server replica and a
+/// ferrodis replica, then checks that each of `reads` answers on both
+/// replicas as on the primary.
+pub(crate) fn replicas_agree(writes: impl FnOnce(&mut RawConn), reads: &[&[&str]]) {
+    let master = node(Flavor::Ferrodis, &[]);
+    let replicas = [node(Flavor::Reference, &[]), node(Flavor::Ferrodis, &[])];
+    for r in &replicas {
+        replicate(r, &master);
+    }
+    let mut m = master.raw();
+    writes(&mut m);
+    let want: Vec<_> = reads.iter().map(|argv| m.cmd(argv)).collect();
+    for r in &replicas {
+        wait_in_sync(&master, r);
+        let mut c = r.raw();
+        for (argv, w) in reads.iter().zip(&want) {
+            assert_eq!(&c.cmd(argv), w, "{argv:?} on {:?}", r.flavor());
+        }
+    }
+}
+
 /// A mixed write load: every type, expiry, deletes, randomness that must
 /// be propagated as effects, transactions and scripts.
 fn write_load(c: &mut RawConn, n: usize, seed: u64) {

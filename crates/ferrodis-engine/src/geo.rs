@@ -330,40 +330,28 @@ fn steps_for_radius(mut range: f64, lat: f64) -> u8 {
     step.clamp(1, 26) as u8
 }
 
-fn move_x(h: &mut Hash, d: i8) {
-    if d == 0 {
-        return;
-    }
-    let s = 64 - u32::from(h.step) * 2;
-    let mut x = h.bits & 0xaaaa_aaaa_aaaa_aaaa;
-    let y = h.bits & 0x5555_5555_5555_5555;
-    let zz = 0x5555_5555_5555_5555u64.checked_shr(s).unwrap_or(0);
-    if d > 0 {
-        x = x.wrapping_add(zz + 1);
-    } else {
-        x |= zz;
-        x = x.wrapping_sub(zz + 1);
-    }
-    x &= 0xaaaa_aaaa_aaaa_aaaau64.checked_shr(s).unwrap_or(0);
-    h.bits = x | y;
-}
+/// Longitude bits (odd) and latitude bits (even).
+const X_BITS: u64 = 0xaaaa_aaaa_aaaa_aaaa;
+const Y_BITS: u64 = 0x5555_5555_5555_5555;
 
-fn move_y(h: &mut Hash, d: i8) {
+/// Moves a cell one step along the axis whose bits are `axis` (X_BITS:
+/// east/west, Y_BITS: north/south), wrapping around.
+fn move_along(h: &mut Hash, d: i8, axis: u64) {
     if d == 0 {
         return;
     }
     let s = 64 - u32::from(h.step) * 2;
-    let x = h.bits & 0xaaaa_aaaa_aaaa_aaaa;
-    let mut y = h.bits & 0x5555_5555_5555_5555;
-    let zz = 0xaaaa_aaaa_aaaa_aaaau64.checked_shr(s).unwrap_or(0);
+    let mut a = h.bits & axis;
+    let other = h.bits & !axis;
+    let zz = (!axis).checked_shr(s).unwrap_or(0);
     if d > 0 {
-        y = y.wrapping_add(zz + 1);
+        a = a.wrapping_add(zz + 1);
     } else {
-        y |= zz;
-        y = y.wrapping_sub(zz + 1);
+        a |= zz;
+        a = a.wrapping_sub(zz + 1);
     }
-    y &= 0x5555_5555_5555_5555u64.checked_shr(s).unwrap_or(0);
-    h.bits = x | y;
+    a &= axis.checked_shr(s).unwrap_or(0);
+    h.bits = a | other;
 }
 
 /// north, south, east, west, north-east, north-west, south-east,
@@ -371,8 +359,8 @@ fn move_y(h: &mut Hash, d: i8) {
 fn neighbours(h: Hash) -> [Hash; 8] {
     let at = |dx: i8, dy: i8| {
         let mut n = h;
-        move_x(&mut n, dx);
-        move_y(&mut n, dy);
+        move_along(&mut n, dx, X_BITS);
+        move_along(&mut n, dy, Y_BITS);
         n
     };
     [
