@@ -27,6 +27,7 @@ mod lists;
 mod memory;
 mod notify;
 mod ops;
+mod pause;
 mod persistence;
 mod protocol;
 mod pubsub;

@@ -46,6 +46,10 @@ pub struct BlockRequest {
     /// Arguments to re-run with instead of the original ones (XREAD pins
     /// `$` to the id it meant when the command first ran).
     pub rerun_argv: Option<Vec<Bytes>>,
+    /// Held by CLIENT PAUSE (pause.rs), not waiting on keys: it runs again
+    /// when woken or at its deadline, and may be held again (a pause
+    /// extended) or block for real (a blocking command).
+    pub postponed: bool,
 }
 
 /// Parses a blocking timeout in seconds (a float; 0 means forever) with
@@ -182,6 +186,7 @@ impl Ctx<'_> {
             timeout,
             on_timeout,
             rerun_argv: None,
+            postponed: false,
         });
     }
 

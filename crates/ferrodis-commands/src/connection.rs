@@ -458,6 +458,61 @@ pub fn help_reply(ctx: &mut Ctx<'_>, command: &str, lines: &[&str]) {
     r.simple(b"    Show this list.");
 }
 
+/// CLIENT PAUSE timeout [WRITE|ALL]
+fn client_pause(ctx: &mut Ctx<'_>) -> CmdResult {
+    let ms = parse_i64_strict(&ctx.argv[2]).ok_or(CommandError::TimeoutNotInteger)?;
+    if ms < 0 {
+        return Err(CommandError::TimeoutNegative);
+    }
+    let all = match ctx.argv.get(3) {
+        None => true,
+        Some(m) if eq_ic(m, "all") => true,
+        Some(m) if eq_ic(m, "write") => false,
+        Some(_) => return Err(CommandError::PauseMode),
+    };
+    if ctx.argc() > 4 {
+        return Err(CommandError::UnknownSubcommandOrArity {
+            sub: Lossy::new(&ctx.argv[1], 128),
+            container: "CLIENT",
+        });
+    }
+    // 0 pauses nothing: the end is already past.
+    let until = if ms > 0 {
+        ferrodis_engine::clock::now_ms().saturating_add(ms as u64)
+    } else {
+        0
+    };
+    crate::pause::pause(ctx.srv, until, all);
+    ctx.reply().ok();
+    Ok(())
+}
+
+/// CLIENT UNPAUSE
+fn client_unpause(ctx: &mut Ctx<'_>) -> CmdResult {
+    crate::pause::unpause(ctx.srv);
+    ctx.reply().ok();
+    Ok(())
+}
+
+/// CLIENT REPLY ON|OFF|SKIP (dispatch drops the replies).
+fn client_reply(ctx: &mut Ctx<'_>) -> CmdResult {
+    let a = &ctx.argv[2];
+    if eq_ic(a, "on") {
+        ctx.client.reply_off = false;
+        ctx.reply().ok();
+    } else if eq_ic(a, "off") {
+        ctx.client.reply_off = true;
+    } else if eq_ic(a, "skip") {
+        // Unless replies are off already: SKIP then changes nothing.
+        if !ctx.client.reply_off {
+            ctx.client.skip_next = true;
+        }
+    } else {
+        return Err(CommandError::Syntax);
+    }
+    Ok(())
+}
+
 /// CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 if the client was blocked.
 fn client_unblock(ctx: &mut Ctx<'_>) -> CmdResult {
     let id = parse_int(&ctx.argv[2])?;
@@ -538,6 +593,95 @@ const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
                     name: "off",
                     kind: ArgKind::PureToken,
                     token: Some("OFF"),
+                    ..Arg::BASE
+                },
+            ],
+            ..Arg::BASE
+        }],
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "pause",
+        handler: Some(client_pause),
+        arity: -3,
+        flags: ADMIN | NOSCRIPT | LOADING | STALE,
+        acl: CAT_CONNECTION,
+        group: "connection",
+        since: "2.9.50",
+        summary: "Suspends commands processing.",
+        complexity: "O(1)",
+        args: &[
+            Arg {
+                name: "timeout",
+                kind: ArgKind::Integer,
+                ..Arg::BASE
+            },
+            Arg {
+                name: "mode",
+                kind: ArgKind::Oneof,
+                since: Some("6.2.0"),
+                flags: ARG_OPTIONAL,
+                args: &[
+                    Arg {
+                        name: "write",
+                        kind: ArgKind::PureToken,
+                        token: Some("WRITE"),
+                        ..Arg::BASE
+                    },
+                    Arg {
+                        name: "all",
+                        kind: ArgKind::PureToken,
+                        token: Some("ALL"),
+                        ..Arg::BASE
+                    },
+                ],
+                ..Arg::BASE
+            },
+        ],
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "unpause",
+        handler: Some(client_unpause),
+        arity: 2,
+        flags: ADMIN | NOSCRIPT | LOADING | STALE,
+        acl: CAT_CONNECTION,
+        group: "connection",
+        since: "6.2.0",
+        summary: "Resumes processing commands from paused clients.",
+        complexity: "O(N) Where N is the number of paused clients",
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "reply",
+        handler: Some(client_reply),
+        arity: 3,
+        flags: NOSCRIPT | LOADING | STALE,
+        acl: CAT_CONNECTION,
+        group: "connection",
+        since: "3.2.0",
+        summary: "Instructs the server whether to reply to commands.",
+        complexity: "O(1)",
+        args: &[Arg {
+            name: "on_off_skip",
+            kind: ArgKind::Oneof,
+            args: &[
+                Arg {
+                    name: "on",
+                    kind: ArgKind::PureToken,
+                    token: Some("ON"),
+                    ..Arg::BASE
+                },
+                Arg {
+                    name: "off",
+                    kind: ArgKind::PureToken,
+                    token: Some("OFF"),
+                    ..Arg::BASE
+                },
+                Arg {
+                    name: "skip",
+                    kind: ArgKind::PureToken,
+                    token: Some("SKIP"),
                     ..Arg::BASE
                 },
             ],

@@ -135,6 +135,8 @@ pub struct ServerState {
     pub info: ServerInfo,
     /// Set once shutdown has begun.
     pub shutting_down: AtomicBool,
+    /// CLIENT PAUSE (pause.rs).
+    pub pause: crate::pause::PauseState,
 }
 
 impl ServerState {
@@ -176,6 +178,7 @@ impl ServerState {
             scripting: Default::default(),
             info,
             shutting_down: AtomicBool::new(false),
+            pause: Default::default(),
         }
     }
 }
@@ -351,6 +354,10 @@ pub struct Client {
     /// Blocking is not allowed (inside EXEC or a script): blocking commands
     /// reply as if timed out.
     pub no_block: bool,
+    /// CLIENT REPLY OFF: replies are dropped until CLIENT REPLY ON.
+    pub reply_off: bool,
+    /// CLIENT REPLY SKIP: the next command's reply is dropped.
+    pub skip_next: bool,
     /// Channels, patterns and shard channels subscribed to (pubsub.rs).
     pub subs: crate::pubsub::Subscriptions,
     /// Inside MULTI: the queued transaction.
@@ -399,6 +406,8 @@ impl Client {
             pending_dirty: 0,
             block: None,
             no_block: false,
+            reply_off: false,
+            skip_next: false,
             subs: Default::default(),
             multi: None,
             watch: None,

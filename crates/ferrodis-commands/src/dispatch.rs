@@ -64,7 +64,10 @@ fn gates(
     // Over maxmemory: evict first; refuse commands that may grow memory
     // when nothing more can be evicted. Not inside EXEC or a script: the
     // transaction was admitted as a whole.
-    if ferrodis_engine::evict::maxmemory() > 0 && !ferrodis_engine::hold::holding() {
+    if ferrodis_engine::evict::maxmemory() > 0
+        && !ferrodis_engine::hold::holding()
+        && !(srv.pause.any() && srv.pause.in_effect())
+    {
         let outcome = srv
             .keyspace
             .perform_evictions(ferrodis_engine::alloc::used_memory);
@@ -133,6 +136,12 @@ fn run(srv: &ServerState, client: &mut Client, argv: &[Bytes]) -> Result<(), Com
         }
         return Err(reject(srv, client, Some(e), err));
     }
+    if srv.pause.any() {
+        if let Some(wait) = pause_wait(srv, client, e) {
+            crate::pause::postpone(client, wait);
+            return Ok(());
+        }
+    }
     if let Some(m) = client.multi.as_mut() {
         if !multi::runs_inside_multi(e) {
             m.flags |= e.spec.flags;
@@ -180,6 +189,34 @@ fn run_guarded(
             Err(CommandError::Panicked(e.full_name.clone()))
         }
     }
+}
+
+/// How long CLIENT PAUSE holds this command, if it does. In WRITE mode it
+/// holds what may change the data or be replicated: writes, EXEC of a
+/// transaction holding one, PUBLISH, SPUBLISH, PFCOUNT (its cache), and
+/// scripts (EVAL, EVALSHA, FCALL), which their own admission holds unless
+/// they declare no-writes (script/mod.rs) and which are held here only
+/// when queued in MULTI.
+fn pause_wait(srv: &ServerState, client: &Client, e: &TableEntry) -> Option<std::time::Duration> {
+    if !crate::pause::applies_to(client) {
+        return None;
+    }
+    let queued = client.multi.as_ref();
+    let writes = if multi::is_exec(e) {
+        queued.is_some_and(|m| m.queue.iter().any(|q| changes_data(q.entry, true)))
+    } else {
+        changes_data(e, queued.is_some())
+    };
+    srv.pause.wait_for(writes)
+}
+
+/// Whether WRITE mode holds `e` (`queueing`: into MULTI, where a script
+/// counts as a write since it is not admitted until EXEC).
+fn changes_data(e: &TableEntry, queueing: bool) -> bool {
+    let name = e.spec.name;
+    e.spec.flags & (WRITE | MAY_REPLICATE) != 0
+        || matches!(name, "publish" | "spublish" | "pfcount")
+        || queueing && matches!(name, "eval" | "evalsha" | "fcall")
 }
 
 /// Runs the handler of an admitted command, then what follows a write.
@@ -329,6 +366,8 @@ pub fn execute(srv: &ServerState, client: &mut Client, argv: &[Bytes]) {
     }
     client.pending_commands += 1;
     let mark = client.reply.len();
+    // CLIENT REPLY SKIP drops the reply of the command after it.
+    let skipping = std::mem::take(&mut client.skip_next);
     let own = crate::pubsub::enter_command(client);
     if let Err(err) = run(srv, client, argv) {
         // A handler fails before writing, but guard against a partial reply
@@ -340,6 +379,10 @@ pub fn execute(srv: &ServerState, client: &mut Client, argv: &[Bytes]) {
     }
     // A subscriber's own messages (RESP3) not yet placed by the handler.
     crate::pubsub::leave_command(client, own, mark);
+    // CLIENT REPLY OFF / SKIP: this reply is dropped (SKIP's own too).
+    if client.reply_off || skipping || client.skip_next {
+        client.reply.truncate(mark);
+    }
 }
 
 /// Releases what a closing connection holds in shared registries.

@@ -168,6 +168,8 @@ pub enum CommandError {
     TimeoutNegative,
     #[error("ERR timeout is not an integer or out of range")]
     TimeoutNotInteger,
+    #[error("ERR CLIENT PAUSE mode must be WRITE or ALL")]
+    PauseMode,
     #[error("ERR DB index is out of range")]
     DbIndexOutOfRange,
     // Hash and set commands.

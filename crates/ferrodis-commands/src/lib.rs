@@ -43,6 +43,7 @@ pub mod memory;
 pub mod monitor;
 pub mod multi;
 pub mod notify;
+pub mod pause;
 pub mod persistence;
 pub mod propagate;
 pub mod pubsub;

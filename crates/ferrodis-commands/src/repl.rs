@@ -540,6 +540,7 @@ fn wait(ctx: &mut Ctx<'_>) -> CmdResult {
         timeout,
         on_timeout: TimeoutReply::Rerun,
         rerun_argv: None,
+        postponed: false,
     });
     Ok(())
 }

@@ -51,6 +51,19 @@ pub fn replica_expiry() -> bool {
     REPLICA_EXPIRY.load(std::sync::atomic::Ordering::Relaxed)
 }
 
+/// Set while CLIENT PAUSE holds the clients: expired keys are hidden but
+/// not deleted, so that nothing changes the data (or is replicated) until
+/// the pause ends, as in Redis 7.0.
+static EXPIRY_PAUSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn set_expiry_paused(on: bool) {
+    EXPIRY_PAUSED.store(on, std::sync::atomic::Ordering::Release);
+}
+
+pub fn expiry_paused() -> bool {
+    EXPIRY_PAUSED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Runs `f` as the primary's client: expired keys are still present.
 pub fn as_master<R>(f: impl FnOnce() -> R) -> R {
     let old = MASTER_CONTEXT.with(|c| c.replace(true));
@@ -204,6 +217,9 @@ impl Shard {
     fn expire_if_needed(&mut self, key: &[u8], now_ms: u64) -> bool {
         let expired = self.is_expired_key(key, now_ms);
         if expired {
+            if expiry_paused() {
+                return true;
+            }
             if replica_expiry() {
                 // Hidden from readers, kept until the primary's DEL.
                 return !MASTER_CONTEXT.with(|c| c.get());

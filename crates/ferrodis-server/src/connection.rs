@@ -589,7 +589,7 @@ async fn wait_blocked(
     let id = client.id();
     // A deadline past the clock's range (a timeout near 2^63 ms) never
     // comes: the client waits until served, as in Redis.
-    let deadline = req
+    let mut deadline = req
         .timeout
         .and_then(|t| tokio::time::Instant::now().checked_add(t));
     srv.blocking.register(db, &req.keys, id);
@@ -618,7 +618,10 @@ async fn wait_blocked(
                         break;
                     }
                 }
+                // CLIENT UNBLOCK does not release a command CLIENT PAUSE
+                // holds: it is tried again, and held again (as in Redis).
                 match client.shared.unblock.swap(0, Ordering::AcqRel) {
+                    _ if req.postponed => {}
                     1 => {
                         timed_out(srv, client, argv, &req);
                         break;
@@ -638,20 +641,26 @@ async fn wait_blocked(
                     keep = false;
                     break;
                 }
-                // A key may be ready: run the command again. It was counted
-                // once when it first ran.
-                client.reprocessing = true;
-                execute(srv, client, argv);
-                client.reprocessing = false;
-                client.pending_commands = client.pending_commands.saturating_sub(1);
-                match client.block.take() {
-                    Some(again) => req.keys = again.keys,
+                // A key may be ready (or a pause over): run the command
+                // again.
+                match run_again(srv, client, argv) {
                     None => break,
+                    Some(again) if req.postponed || again.postponed => {
+                        deadline = rewait(srv, client, wake, &mut req, again);
+                    }
+                    Some(again) => req.keys = again.keys,
                 }
             }
             _ = sleep_until(deadline) => {
-                timed_out(srv, client, argv, &req);
-                break;
+                if !req.postponed {
+                    timed_out(srv, client, argv, &req);
+                    break;
+                }
+                // The pause is over (or was extended: held again).
+                match run_again(srv, client, argv) {
+                    None => break,
+                    Some(again) => deadline = rewait(srv, client, wake, &mut req, again),
+                }
             }
             r = stream.read_buf(buf) => {
                 if matches!(r, Ok(0) | Err(_)) {
@@ -664,6 +673,43 @@ async fn wait_blocked(
     client.shared.blocked.store(false, Ordering::Release);
     srv.blocking.unregister(db, &req.keys, id, &srv.clients);
     keep
+}
+
+/// Runs a blocked command again; its new request if it blocks again. It
+/// was counted once when it first ran.
+fn run_again(
+    srv: &ServerState,
+    client: &mut Client,
+    argv: &[bytes::Bytes],
+) -> Option<BlockRequest> {
+    client.reprocessing = true;
+    execute(srv, client, argv);
+    client.reprocessing = false;
+    client.pending_commands = client.pending_commands.saturating_sub(1);
+    client.block.take()
+}
+
+/// Switches the wait to `again` when a command held by CLIENT PAUSE is
+/// held again (a new end) or now blocks for real (its own keys and
+/// timeout); returns the new deadline.
+fn rewait(
+    srv: &ServerState,
+    client: &Client,
+    wake: &Signal,
+    req: &mut BlockRequest,
+    again: BlockRequest,
+) -> Option<tokio::time::Instant> {
+    let (db, id) = (client.db, client.id());
+    srv.blocking.unregister(db, &req.keys, id, &srv.clients);
+    srv.blocking.register(db, &again.keys, id);
+    *req = again;
+    // As when a wait starts: a push may have landed meanwhile. (Not for a
+    // command held again: that would only run it again at once.)
+    if !req.postponed {
+        wake.notify();
+    }
+    req.timeout
+        .and_then(|t| tokio::time::Instant::now().checked_add(t))
 }
 
 /// A blocked command's timeout: its fixed reply, or (WAIT) one more run

@@ -25,7 +25,8 @@ pub fn spawn(srv: Arc<ServerState>) {
             // A replica neither evicts nor expires on its own: its primary
             // sends the DELs.
             let replica = srv.repl.is_replica();
-            if !replica {
+            // CLIENT PAUSE: nothing may change the data meanwhile.
+            if !replica && !srv.pause.in_effect() {
                 // Continue an eviction a command left unfinished (time cap).
                 srv.keyspace.refresh_eviction_view();
                 let started = Instant::now();

@@ -322,6 +322,20 @@ impl RawConn {
         let _ = self.stream.write_all(bytes);
     }
 
+    /// Whether nothing arrives for `d` (no reply, no close).
+    pub fn silent_for(&mut self, d: Duration) -> bool {
+        if !self.buf.is_empty() {
+            return false;
+        }
+        let _ = self.stream.set_read_timeout(Some(d));
+        let silent = match self.fill() {
+            Err(e) => matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
+            Ok(_) => false,
+        };
+        let _ = self.stream.set_read_timeout(Some(IO_TIMEOUT));
+        silent
+    }
+
     /// Reads more bytes into the buffer. Ok(0) means the peer closed.
     fn fill(&mut self) -> std::io::Result<usize> {
         let mut chunk = [0u8; 65536];

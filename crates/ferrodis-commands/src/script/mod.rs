@@ -467,6 +467,14 @@ fn run_generic(
     // once, before it runs, in Redis 7.0's order: a read-only replica
     // first (even before *_RO's own check), then stale data.
     let srv = ctx.srv;
+    // CLIENT PAUSE WRITE holds a script that may write (one without a
+    // shebang may), as Redis does before running it.
+    if srv.pause.any() && !read_only && !flags.no_writes && crate::pause::applies_to(ctx.client) {
+        if let Some(wait) = srv.pause.wait_for(true) {
+            crate::pause::postpone(ctx.client, wait);
+            return Ok(());
+        }
+    }
     let replica = flags.shebang && !ctx.client.is_master && srv.repl.is_replica();
     let (replica_ro, serve_stale) = if replica {
         let c = srv.config.read();
