@@ -452,6 +452,43 @@ fn shutdown_saves_and_restart_loads() {
     assert!(info.contains("rdb_last_load_keys_loaded:2"), "{info}");
 }
 
+/// A final save that fails keeps the server running (SHUTDOWN's client
+/// gets Redis's error) unless FORCE is given; NOSAVE exits at once. Both
+/// servers, the same sequence.
+#[test]
+fn failed_final_save_keeps_the_server_running() {
+    use crate::common::server::Flavor;
+    let mut replies = Vec::new();
+    for flavor in [Flavor::Ferrodis, Flavor::Reference] {
+        let dir = fresh_dir("shutdown-fails");
+        let mut s = start_in(flavor, &dir);
+        let mut c = s.raw();
+        // The snapshot's name taken by a directory: the save fails.
+        std::fs::create_dir_all(dir.join("dump.rdb").join("x")).unwrap();
+        let mut seen = Vec::new();
+        for argv in [
+            &["SET", "k", "v"][..],
+            &["SHUTDOWN", "SAVE"],
+            &["PING"],
+            &["CONFIG", "SET", "save", "3600 1"],
+            &["SHUTDOWN"],
+            &["SHUTDOWN", "ABORT"],
+            &["GET", "k"],
+        ] {
+            seen.push(format!("{:?}", c.cmd(argv)));
+        }
+        c.send(b"SHUTDOWN FORCE\r\n");
+        assert!(s.wait_exit(Duration::from_secs(10)), "{flavor:?}");
+        let log = s.log_text();
+        replies.push((
+            seen,
+            log.contains("Error trying to save the DB. Exit anyway."),
+        ));
+    }
+    assert_eq!(replies[0], replies[1]);
+    assert!(replies[0].1);
+}
+
 #[test]
 fn corrupt_file_is_refused_at_startup() {
     let fer = Server::start();

@@ -85,7 +85,8 @@ pub enum After {
     /// QUIT, CLIENT KILL of oneself, protocol errors.
     Close,
     /// SHUTDOWN: close and stop the server.
-    Shutdown(ShutdownMode),
+    /// SHUTDOWN: the mode, and FORCE (exit even if the final save fails).
+    Shutdown(ShutdownMode, bool),
     /// PSYNC (replication ID, offset) or SYNC (None): the connection
     /// becomes a replica being fed.
     Replica(Option<(bytes::Bytes, i64)>),

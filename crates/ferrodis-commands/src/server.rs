@@ -97,15 +97,17 @@ fn swapdb(ctx: &mut Ctx<'_>) -> CmdResult {
 
 fn shutdown(ctx: &mut Ctx<'_>) -> CmdResult {
     let mut mode = ShutdownMode::Default;
-    let mut abort = false;
+    let (mut abort, mut force) = (false, false);
     for a in &ctx.argv[1..] {
         if eq_ic(a, "NOSAVE") && mode == ShutdownMode::Default {
             mode = ShutdownMode::NoSave;
         } else if eq_ic(a, "SAVE") && mode == ShutdownMode::Default {
             mode = ShutdownMode::Save;
-        } else if eq_ic(a, "NOW") || eq_ic(a, "FORCE") {
-            // Nothing to wait for (no replicas) and nothing that can fail
-            // yet: both are accepted and change nothing.
+        } else if eq_ic(a, "NOW") {
+            // The wait for lagging replicas is not implemented: a shutdown
+            // is always immediate.
+        } else if eq_ic(a, "FORCE") {
+            force = true;
         } else if eq_ic(a, "ABORT") {
             abort = true;
         } else {
@@ -123,7 +125,7 @@ fn shutdown(ctx: &mut Ctx<'_>) -> CmdResult {
     // While a script is busy, only SHUTDOWN NOSAVE goes through.
     crate::script::shutdown_check(ctx.srv, mode == ShutdownMode::NoSave)?;
     // Like Redis, a successful SHUTDOWN sends no reply: the connection closes.
-    ctx.client.after = After::Shutdown(mode);
+    ctx.client.after = After::Shutdown(mode, force);
     Ok(())
 }
 

@@ -17,7 +17,7 @@ use ferrodis_commands::auth::auth_required;
 use ferrodis_commands::blocking::{write_timeout_reply, BlockRequest};
 use ferrodis_commands::error::CommandError;
 use ferrodis_commands::pubsub;
-use ferrodis_commands::{execute, After, Client, ClientShared, ServerState, ShutdownMode};
+use ferrodis_commands::{execute, After, Client, ClientShared, ServerState};
 use ferrodis_config::table::OutputBufferLimit;
 use ferrodis_protocol::{ParseLimits, RequestParser};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -262,7 +262,7 @@ pub async fn serve(
     mut stream: TcpStream,
     peer: SocketAddr,
     srv: Arc<ServerState>,
-    shutdown: mpsc::UnboundedSender<ShutdownMode>,
+    shutdown: mpsc::UnboundedSender<crate::startup::ShutdownCall>,
 ) {
     let (keepalive, protected_mode) = {
         let cfg = srv.config.read();
@@ -455,10 +455,29 @@ pub async fn serve(
                 out.flush_all(&mut stream, &srv).await;
                 break;
             }
-            After::Shutdown(mode) => {
+            After::Shutdown(mode, force) => {
+                client.after = After::Continue;
                 out.flush_all(&mut stream, &srv).await;
-                let _ = shutdown.send(mode);
-                break;
+                let (failed, failure) = tokio::sync::oneshot::channel();
+                let call = crate::startup::ShutdownCall {
+                    mode,
+                    force,
+                    failed: Some(failed),
+                };
+                if shutdown.send(call).is_err() {
+                    break;
+                }
+                // The server exits, or tells us its final save failed: the
+                // client gets Redis's error and the server goes on.
+                if failure.await.is_err() {
+                    break;
+                }
+                let text = CommandError::ShutdownFailed.to_string();
+                client.reply.error(&text);
+                ferrodis_commands::stats::record_error(&srv, &text);
+                if !flush(&mut stream, &mut client, &srv).await {
+                    break;
+                }
             }
             After::Replica(psync) => {
                 if out.flush_all(&mut stream, &srv).await {

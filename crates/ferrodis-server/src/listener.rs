@@ -75,7 +75,7 @@ pub fn bind_all(bind: &[String], port: u16) -> Result<Vec<TcpListener>, String> 
 pub async fn accept_loop(
     listener: TcpListener,
     srv: Arc<ServerState>,
-    shutdown: tokio::sync::mpsc::UnboundedSender<ferrodis_commands::ShutdownMode>,
+    shutdown: tokio::sync::mpsc::UnboundedSender<crate::startup::ShutdownCall>,
     workers: Arc<crate::workers::Workers>,
 ) {
     loop {

@@ -239,7 +239,7 @@ async fn serve(
         }
     }
     crate::cron::spawn(srv.clone());
-    let (tx, mut rx) = mpsc::unbounded_channel::<ShutdownMode>();
+    let (tx, mut rx) = mpsc::unbounded_channel::<ShutdownCall>();
     for l in listeners {
         tokio::spawn(listener::accept_loop(
             l,
@@ -256,24 +256,64 @@ async fn serve(
         std::process::id()
     );
     supervisor.ready();
-    let mode = tokio::select! {
-        m = rx.recv() => m.unwrap_or(ShutdownMode::Default),
-        _ = signal("SIGTERM") => ShutdownMode::Default,
-        _ = signal("SIGINT") => ShutdownMode::Default,
-    };
-    srv.shutting_down.store(true, Ordering::Release);
-    supervisor.stopping();
-    ferrodis_commands::aof::flush(&srv);
-    let save_points = !srv.config.read().save.is_empty();
-    if mode == ShutdownMode::Save || (mode == ShutdownMode::Default && save_points) {
-        ferrodis_commands::persistence::wait_bgsave(&srv);
-        tracing::info!("Saving the final RDB snapshot before exiting.");
-        if let Err(e) = ferrodis_commands::persistence::save_now(&srv) {
-            tracing::warn!("Error trying to save the DB, can't exit: {e}");
+    loop {
+        let call = tokio::select! {
+            m = rx.recv() => m.unwrap_or(ShutdownCall::SIGNAL),
+            _ = signal("SIGTERM") => ShutdownCall::SIGNAL,
+            _ = signal("SIGINT") => ShutdownCall::SIGNAL,
+        };
+        if final_save(&srv, &call) {
+            break;
+        }
+        // As Redis: the server goes on, and SHUTDOWN's client hears why.
+        tracing::warn!(
+            "Errors trying to shut down the server. Check the logs for more information."
+        );
+        if let Some(failed) = call.failed {
+            let _ = failed.send(());
         }
     }
+    srv.shutting_down.store(true, Ordering::Release);
+    supervisor.stopping();
     tracing::info!("ferrodis is now ready to exit, bye bye...");
     Ok(())
+}
+
+/// A request to shut down: SHUTDOWN's mode and FORCE, and where to say
+/// that the final save failed (a signal has no one to tell).
+pub struct ShutdownCall {
+    pub mode: ShutdownMode,
+    pub force: bool,
+    pub failed: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl ShutdownCall {
+    const SIGNAL: ShutdownCall = ShutdownCall {
+        mode: ShutdownMode::Default,
+        force: false,
+        failed: None,
+    };
+}
+
+/// Flushes the AOF and writes the final snapshot when the mode asks for
+/// one; false when that save failed and FORCE was not given (the server
+/// must not exit: the data would be lost).
+fn final_save(srv: &ServerState, call: &ShutdownCall) -> bool {
+    ferrodis_commands::aof::flush(srv);
+    let save_points = !srv.config.read().save.is_empty();
+    if call.mode == ShutdownMode::Save || (call.mode == ShutdownMode::Default && save_points) {
+        ferrodis_commands::persistence::wait_bgsave(srv);
+        tracing::info!("Saving the final RDB snapshot before exiting.");
+        if let Err(e) = ferrodis_commands::persistence::save_now(srv) {
+            tracing::warn!("{e}");
+            if !call.force {
+                tracing::warn!("Error trying to save the DB, can't exit.");
+                return false;
+            }
+            tracing::warn!("Error trying to save the DB. Exit anyway.");
+        }
+    }
+    true
 }
 
 #[cfg(unix)]
