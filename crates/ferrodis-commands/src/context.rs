@@ -222,6 +222,9 @@ pub struct ClientShared {
     pub killed: AtomicBool,
     /// Whether the client is blocked (CLIENT LIST flag `b`).
     pub blocked: AtomicBool,
+    /// Blocked because CLIENT PAUSE holds its command (woken when the
+    /// pause changes or ends).
+    pub postponed: AtomicBool,
     /// CLIENT NO-EVICT on (CLIENT LIST flag `e`). Client eviction
     /// (maxmemory-clients) does not exist yet, so it only shows.
     pub no_evict: AtomicBool,
@@ -267,6 +270,7 @@ impl ClientShared {
             omem: AtomicUsize::new(0),
             killed: AtomicBool::new(false),
             blocked: AtomicBool::new(false),
+            postponed: AtomicBool::new(false),
             no_evict: AtomicBool::new(false),
             monitor: AtomicBool::new(false),
             unblock: AtomicU8::new(0),

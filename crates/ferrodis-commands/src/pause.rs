@@ -89,12 +89,11 @@ pub fn unpause(srv: &ServerState) {
     wake_waiting(srv);
 }
 
-/// Wakes every blocked client: a postponed one runs its command again
-/// (or waits on with the new end); any other blocked one re-checks its
-/// keys and blocks again, as after any spurious wake-up.
+/// Wakes the clients whose commands a pause holds: each runs its command
+/// again, or waits on with the new end.
 fn wake_waiting(srv: &ServerState) {
     for c in srv.clients.snapshot() {
-        if c.blocked.load(Ordering::Acquire) {
+        if c.postponed.load(Ordering::Acquire) {
             (c.waker)();
         }
     }

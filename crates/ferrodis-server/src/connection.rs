@@ -612,6 +612,10 @@ async fn wait_blocked(
         .timeout
         .and_then(|t| tokio::time::Instant::now().checked_add(t));
     srv.blocking.register(db, &req.keys, id);
+    client
+        .shared
+        .postponed
+        .store(req.postponed, Ordering::Release);
     client.shared.blocked.store(true, Ordering::Release);
     // A push may have landed between the handler's check and registering:
     // look once more before sleeping.
@@ -690,6 +694,7 @@ async fn wait_blocked(
         }
     }
     client.shared.blocked.store(false, Ordering::Release);
+    client.shared.postponed.store(false, Ordering::Release);
     srv.blocking.unregister(db, &req.keys, id, &srv.clients);
     keep
 }
@@ -721,6 +726,10 @@ fn rewait(
     let (db, id) = (client.db, client.id());
     srv.blocking.unregister(db, &req.keys, id, &srv.clients);
     srv.blocking.register(db, &again.keys, id);
+    client
+        .shared
+        .postponed
+        .store(again.postponed, Ordering::Release);
     *req = again;
     // As when a wait starts: a push may have landed meanwhile. (Not for a
     // command held again: that would only run it again at once.)
