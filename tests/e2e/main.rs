@@ -36,5 +36,6 @@ mod scripting;
 mod sets;
 mod streams;
 mod strings;
+mod tracking;
 mod transactions;
 mod zsets;

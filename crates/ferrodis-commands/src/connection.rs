@@ -247,6 +247,18 @@ fn client_flags(c: &ClientShared) -> String {
     if c.blocked.load(Ordering::Relaxed) {
         f.push('b');
     }
+    {
+        let t = c.tracking.lock();
+        if t.on {
+            f.push('t');
+        }
+        if t.broken {
+            f.push('R');
+        }
+        if t.bcast {
+            f.push('B');
+        }
+    }
     if c.cas_dirty.load(Ordering::Relaxed) {
         f.push('d');
     }
@@ -290,7 +302,7 @@ pub fn client_line(c: &ClientShared, out: &mut String) {
     let (sub, psub, ssub) = c.pubsub.counts();
     let _ = write!(
         out,
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={sub} psub={psub} ssub={ssub} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll={} omem={} tot-mem={} events=r cmd={} user={} redir=-1 resp={}",
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={sub} psub={psub} ssub={ssub} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll={} omem={} tot-mem={} events=r cmd={} user={} redir={} resp={}",
         c.id,
         c.addr,
         c.laddr,
@@ -308,6 +320,14 @@ pub fn client_line(c: &ClientShared, out: &mut String) {
         16384 + qbuf + omem,
         cmd,
         String::from_utf8_lossy(&user),
+        {
+            let t = c.tracking.lock();
+            if t.on {
+                t.redirect as i64
+            } else {
+                -1
+            }
+        },
         c.resp.load(Ordering::Relaxed),
     );
 }
@@ -458,6 +478,173 @@ pub fn help_reply(ctx: &mut Ctx<'_>, command: &str, lines: &[&str]) {
     r.simple(b"    Show this list.");
 }
 
+/// CLIENT TRACKING ON|OFF [REDIRECT id] [BCAST] [PREFIX p ...] [OPTIN]
+/// [OPTOUT] [NOLOOP], with Redis 7.0's checks in its order.
+fn client_tracking(ctx: &mut Ctx<'_>) -> CmdResult {
+    let mut redirect = 0u64;
+    let mut opts = crate::tracking::TrackInfo::default();
+    let mut prefixes: Vec<Bytes> = Vec::new();
+    let argv = ctx.argv;
+    let mut j = 3;
+    while j < argv.len() {
+        let a = &argv[j];
+        let more = j + 1 < argv.len();
+        if eq_ic(a, "redirect") && more {
+            j += 1;
+            if redirect != 0 {
+                return Err(CommandError::TrackingOneRedirect);
+            }
+            let id = parse_int(&argv[j])?;
+            if id == 0
+                || u64::try_from(id)
+                    .ok()
+                    .and_then(|id| ctx.srv.clients.get(id))
+                    .is_none()
+            {
+                return Err(CommandError::TrackingNoRedirectClient);
+            }
+            redirect = id as u64;
+        } else if eq_ic(a, "bcast") {
+            opts.bcast = true;
+        } else if eq_ic(a, "optin") {
+            opts.optin = true;
+        } else if eq_ic(a, "optout") {
+            opts.optout = true;
+        } else if eq_ic(a, "noloop") {
+            opts.noloop = true;
+        } else if eq_ic(a, "prefix") && more {
+            j += 1;
+            prefixes.push(argv[j].clone());
+        } else {
+            return Err(CommandError::Syntax);
+        }
+        j += 1;
+    }
+    if eq_ic(&argv[2], "on") {
+        let cur = ctx.client.shared.tracking.lock().clone();
+        if !opts.bcast && !prefixes.is_empty() {
+            return Err(CommandError::TrackingPrefixNeedsBcast);
+        }
+        if cur.on && cur.bcast != opts.bcast {
+            return Err(CommandError::TrackingBcastSwitch);
+        }
+        if opts.bcast && (opts.optin || opts.optout) {
+            return Err(CommandError::TrackingOptWithBcast);
+        }
+        if opts.optin && opts.optout {
+            return Err(CommandError::TrackingOptinOptout);
+        }
+        if opts.optin && cur.optout || opts.optout && cur.optin {
+            return Err(CommandError::TrackingOptSwitch);
+        }
+        if opts.bcast {
+            for (i, p) in prefixes.iter().enumerate() {
+                if let Some(old) = cur.prefixes.iter().find(|o| crate::tracking::overlap(o, p)) {
+                    return Err(CommandError::TrackingPrefixOverlap {
+                        prefix: Lossy::new(p, 1 << 20),
+                        other: Lossy::new(old, 1 << 20),
+                        existing: true,
+                    });
+                }
+                if let Some(q) = prefixes[i + 1..]
+                    .iter()
+                    .find(|q| crate::tracking::overlap(p, q))
+                {
+                    return Err(CommandError::TrackingPrefixOverlap {
+                        prefix: Lossy::new(p, 1 << 20),
+                        other: Lossy::new(q, 1 << 20),
+                        existing: false,
+                    });
+                }
+            }
+        }
+        crate::tracking::enable(ctx.srv, ctx.client, redirect, &opts, &prefixes);
+    } else if eq_ic(&argv[2], "off") {
+        crate::tracking::disable(ctx.srv, &ctx.client.shared);
+    } else {
+        return Err(CommandError::Syntax);
+    }
+    ctx.reply().ok();
+    Ok(())
+}
+
+/// CLIENT CACHING YES|NO: whether the next command's reads are tracked
+/// (OPTIN / OPTOUT mode).
+fn client_caching(ctx: &mut Ctx<'_>) -> CmdResult {
+    let t = ctx.client.shared.tracking.lock().clone();
+    if !t.on {
+        return Err(CommandError::CachingNotTracking);
+    }
+    let a = &ctx.argv[2];
+    if eq_ic(a, "yes") {
+        if !t.optin {
+            return Err(CommandError::CachingYesNeedsOptin);
+        }
+    } else if eq_ic(a, "no") {
+        if !t.optout {
+            return Err(CommandError::CachingNoNeedsOptout);
+        }
+    } else {
+        return Err(CommandError::Syntax);
+    }
+    ctx.client.tracking_caching = true;
+    ctx.reply().ok();
+    Ok(())
+}
+
+/// CLIENT GETREDIR: the redirection (0: none), -1 when not tracking.
+fn client_getredir(ctx: &mut Ctx<'_>) -> CmdResult {
+    let t = ctx.client.shared.tracking.lock().clone();
+    ctx.reply()
+        .integer(if t.on { t.redirect as i64 } else { -1 });
+    Ok(())
+}
+
+/// CLIENT TRACKINGINFO
+fn client_trackinginfo(ctx: &mut Ctx<'_>) -> CmdResult {
+    let t = ctx.client.shared.tracking.lock().clone();
+    let caching = ctx.client.tracking_caching;
+    let mut flags: Vec<&str> = vec![if t.on { "on" } else { "off" }];
+    if t.bcast {
+        flags.push("bcast");
+    }
+    if t.optin {
+        flags.push("optin");
+        if caching {
+            flags.push("caching-yes");
+        }
+    }
+    if t.optout {
+        flags.push("optout");
+        if caching {
+            flags.push("caching-no");
+        }
+    }
+    if t.noloop {
+        flags.push("noloop");
+    }
+    if t.broken {
+        flags.push("broken_redirect");
+    }
+    let r = ctx.reply();
+    r.map(3);
+    r.bulk(b"flags");
+    r.set(flags.len());
+    for f in flags {
+        r.bulk(f.as_bytes());
+    }
+    r.bulk(b"redirect");
+    r.integer(if t.on { t.redirect as i64 } else { -1 });
+    r.bulk(b"prefixes");
+    let mut prefixes = t.prefixes.clone();
+    prefixes.sort();
+    r.array(prefixes.len());
+    for p in &prefixes {
+        r.bulk(p);
+    }
+    Ok(())
+}
+
 /// CLIENT PAUSE timeout [WRITE|ALL]
 fn client_pause(ctx: &mut Ctx<'_>) -> CmdResult {
     let ms = parse_i64_strict(&ctx.argv[2]).ok_or(CommandError::TimeoutNotInteger)?;
@@ -565,6 +752,14 @@ fn client_help(ctx: &mut Ctx<'_>) -> CmdResult {
             "    End a pause: held commands run.",
             "REPLY ON|OFF|SKIP",
             "    Send replies, send none, or drop the next command's reply.",
+            "TRACKING ON|OFF [REDIRECT <id>] [BCAST] [PREFIX <prefix> ...] [OPTIN] [OPTOUT] [NOLOOP]",
+            "    Be told when keys this connection read (or, BCAST, keys under the prefixes) change.",
+            "CACHING YES|NO",
+            "    With OPTIN or OPTOUT: track, or do not track, the next command's reads.",
+            "GETREDIR",
+            "    The client invalidations go to (0: this one), -1 when not tracking.",
+            "TRACKINGINFO",
+            "    This connection's tracking mode, redirection and prefixes.",
             "SETNAME <name>",
             "    Name this connection.",
             "UNBLOCK <id> [TIMEOUT|ERROR]",
@@ -693,6 +888,142 @@ const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
             ],
             ..Arg::BASE
         }],
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "tracking",
+        handler: Some(client_tracking),
+        arity: -3,
+        flags: NOSCRIPT | LOADING | STALE,
+        acl: CAT_CONNECTION,
+        key_range: (0, 0, 0),
+        group: "connection",
+        since: "6.0.0",
+        summary: "Controls server-assisted client-side caching for the connection.",
+        complexity: "O(1). Some options may introduce additional complexity.",
+        args: &[
+            Arg {
+                name: "status",
+                kind: ArgKind::Oneof,
+                args: &[
+                    Arg {
+                        name: "on",
+                        kind: ArgKind::PureToken,
+                        token: Some("ON"),
+                        ..Arg::BASE
+                    },
+                    Arg {
+                        name: "off",
+                        kind: ArgKind::PureToken,
+                        token: Some("OFF"),
+                        ..Arg::BASE
+                    },
+                ],
+                ..Arg::BASE
+            },
+            Arg {
+                name: "client-id",
+                kind: ArgKind::Integer,
+                token: Some("REDIRECT"),
+                flags: ARG_OPTIONAL,
+                ..Arg::BASE
+            },
+            Arg {
+                name: "prefix",
+                kind: ArgKind::String,
+                token: Some("PREFIX"),
+                flags: ARG_OPTIONAL | ARG_MULTIPLE | ARG_MULTIPLE_TOKEN,
+                ..Arg::BASE
+            },
+            Arg {
+                name: "bcast",
+                kind: ArgKind::PureToken,
+                token: Some("BCAST"),
+                flags: ARG_OPTIONAL,
+                ..Arg::BASE
+            },
+            Arg {
+                name: "optin",
+                kind: ArgKind::PureToken,
+                token: Some("OPTIN"),
+                flags: ARG_OPTIONAL,
+                ..Arg::BASE
+            },
+            Arg {
+                name: "optout",
+                kind: ArgKind::PureToken,
+                token: Some("OPTOUT"),
+                flags: ARG_OPTIONAL,
+                ..Arg::BASE
+            },
+            Arg {
+                name: "noloop",
+                kind: ArgKind::PureToken,
+                token: Some("NOLOOP"),
+                flags: ARG_OPTIONAL,
+                ..Arg::BASE
+            },
+        ],
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "caching",
+        handler: Some(client_caching),
+        arity: 3,
+        flags: NOSCRIPT | LOADING | STALE,
+        acl: CAT_CONNECTION,
+        key_range: (0, 0, 0),
+        group: "connection",
+        since: "6.0.0",
+        summary: "Instructs the server whether to track the keys in the next request.",
+        complexity: "O(1)",
+        args: &[Arg {
+            name: "mode",
+            kind: ArgKind::Oneof,
+            args: &[
+                Arg {
+                    name: "yes",
+                    kind: ArgKind::PureToken,
+                    token: Some("YES"),
+                    ..Arg::BASE
+                },
+                Arg {
+                    name: "no",
+                    kind: ArgKind::PureToken,
+                    token: Some("NO"),
+                    ..Arg::BASE
+                },
+            ],
+            ..Arg::BASE
+        }],
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "getredir",
+        handler: Some(client_getredir),
+        arity: 2,
+        flags: NOSCRIPT | LOADING | STALE,
+        acl: CAT_CONNECTION,
+        key_range: (0, 0, 0),
+        group: "connection",
+        since: "6.0.0",
+        summary:
+            "Returns the client ID to which the connection's tracking notifications are redirected.",
+        complexity: "O(1)",
+        ..CommandSpec::BASE
+    },
+    CommandSpec {
+        name: "trackinginfo",
+        handler: Some(client_trackinginfo),
+        arity: 2,
+        flags: NOSCRIPT | LOADING | STALE,
+        acl: CAT_CONNECTION,
+        key_range: (0, 0, 0),
+        group: "connection",
+        since: "6.2.0",
+        summary:
+            "Returns information about server-assisted client-side caching for the connection.",
+        complexity: "O(1)",
         ..CommandSpec::BASE
     },
     CommandSpec {

@@ -138,6 +138,8 @@ pub struct ServerState {
     pub shutting_down: AtomicBool,
     /// CLIENT PAUSE (pause.rs).
     pub pause: crate::pause::PauseState,
+    /// CLIENT TRACKING (tracking.rs).
+    pub tracking: crate::tracking::TrackingState,
 }
 
 impl ServerState {
@@ -180,6 +182,7 @@ impl ServerState {
             info,
             shutting_down: AtomicBool::new(false),
             pause: Default::default(),
+            tracking: Default::default(),
         }
     }
 }
@@ -225,6 +228,8 @@ pub struct ClientShared {
     /// Blocked because CLIENT PAUSE holds its command (woken when the
     /// pause changes or ends).
     pub postponed: AtomicBool,
+    /// CLIENT TRACKING options (read by the connections that invalidate).
+    pub tracking: Mutex<crate::tracking::TrackInfo>,
     /// CLIENT NO-EVICT on (CLIENT LIST flag `e`). Client eviction
     /// (maxmemory-clients) does not exist yet, so it only shows.
     pub no_evict: AtomicBool,
@@ -271,6 +276,7 @@ impl ClientShared {
             killed: AtomicBool::new(false),
             blocked: AtomicBool::new(false),
             postponed: AtomicBool::new(false),
+            tracking: Mutex::new(Default::default()),
             no_evict: AtomicBool::new(false),
             monitor: AtomicBool::new(false),
             unblock: AtomicU8::new(0),
@@ -363,6 +369,11 @@ pub struct Client {
     pub reply_off: bool,
     /// CLIENT REPLY SKIP: the next command's reply is dropped.
     pub skip_next: bool,
+    /// CLIENT CACHING YES/NO given for the next command (OPTIN/OPTOUT).
+    pub tracking_caching: bool,
+    /// This client's own invalidations, sent after its command's reply
+    /// (None: everything, after a flush).
+    pub tracking_pending: Vec<Option<Bytes>>,
     /// Channels, patterns and shard channels subscribed to (pubsub.rs).
     pub subs: crate::pubsub::Subscriptions,
     /// Inside MULTI: the queued transaction.
@@ -413,6 +424,8 @@ impl Client {
             no_block: false,
             reply_off: false,
             skip_next: false,
+            tracking_caching: false,
+            tracking_pending: Vec::new(),
             subs: Default::default(),
             multi: None,
             watch: None,

@@ -263,6 +263,17 @@ fn call(
     let start = crate::stats::clock::now();
     let result = run_guarded(&mut ctx, handler, e);
     let nanos = crate::stats::clock::nanos_between(start, crate::stats::clock::now());
+    // CLIENT TRACKING: the keys a read command read (a read-only
+    // script's own reads are not recorded).
+    if spec.flags & READONLY != 0
+        && srv.tracking.active()
+        && !matches!(spec.name, "eval_ro" | "evalsha_ro" | "fcall_ro")
+    {
+        let keys = key_positions(spec, argv)
+            .into_iter()
+            .map(|p| argv[p].clone());
+        crate::tracking::remember(srv, ctx.client, keys);
+    }
     if let Some(mark) = mark {
         multi::end_write(srv, mark, db, spec, argv);
         if result.is_ok() {
@@ -379,6 +390,15 @@ pub fn execute(srv: &ServerState, client: &mut Client, argv: &[Bytes]) {
     }
     // A subscriber's own messages (RESP3) not yet placed by the handler.
     crate::pubsub::leave_command(client, own, mark);
+    if !client.tracking_pending.is_empty() {
+        crate::tracking::send_pending(srv, client);
+    }
+    // CLIENT CACHING applies to the next command only (any CLIENT command
+    // and the commands of a transaction keep it).
+    if client.tracking_caching && client.multi.is_none() && !crate::args::eq_ic(&argv[0], "client")
+    {
+        client.tracking_caching = false;
+    }
     // CLIENT REPLY OFF / SKIP: this reply is dropped (SKIP's own too).
     if client.reply_off || skipping || client.skip_next {
         client.reply.truncate(mark);
@@ -391,4 +411,5 @@ pub fn client_closed(srv: &ServerState, client: &mut Client) {
     multi::on_disconnect(srv, client);
     crate::monitor::stop(client);
     crate::pubsub::unsubscribe_all(srv, client);
+    crate::tracking::disable(srv, &client.shared);
 }

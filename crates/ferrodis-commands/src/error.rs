@@ -170,6 +170,33 @@ pub enum CommandError {
     TimeoutNotInteger,
     #[error("ERR CLIENT PAUSE mode must be WRITE or ALL")]
     PauseMode,
+    // --- CLIENT TRACKING (tracking.rs) ---
+    #[error("ERR A client can only redirect to a single other client")]
+    TrackingOneRedirect,
+    #[error("ERR The client ID you want redirect to does not exist")]
+    TrackingNoRedirectClient,
+    #[error("ERR PREFIX option requires BCAST mode to be enabled")]
+    TrackingPrefixNeedsBcast,
+    #[error("ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.")]
+    TrackingBcastSwitch,
+    #[error("ERR OPTIN and OPTOUT are not compatible with BCAST")]
+    TrackingOptWithBcast,
+    #[error("ERR You can't specify both OPTIN mode and OPTOUT mode")]
+    TrackingOptinOptout,
+    #[error("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.")]
+    TrackingOptSwitch,
+    #[error("ERR Prefix '{prefix}' overlaps with {} '{other}'. Prefixes for a single client must not overlap.", if *existing { "an existing prefix" } else { "another provided prefix" })]
+    TrackingPrefixOverlap {
+        prefix: Lossy,
+        other: Lossy,
+        existing: bool,
+    },
+    #[error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled")]
+    CachingNotTracking,
+    #[error("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.")]
+    CachingYesNeedsOptin,
+    #[error("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.")]
+    CachingNoNeedsOptout,
     #[error("ERR DB index is out of range")]
     DbIndexOutOfRange,
     // Hash and set commands.

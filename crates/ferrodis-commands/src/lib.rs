@@ -58,6 +58,7 @@ pub mod stats;
 pub mod stream;
 pub mod string;
 pub mod table;
+pub mod tracking;
 pub mod typed;
 pub mod zset;
 

@@ -349,6 +349,9 @@ pub fn key_removed(srv: &ServerState, db: usize, key: &[u8], why: Removal) {
         Removal::Evicted => Touch::Modified,
     };
     srv.watches.touch(db, key, how);
+    if srv.tracking.active() {
+        crate::tracking::invalidate(srv, None, key);
+    }
 }
 
 /// Watched keys of `db` that exist there now (expired or not), before a

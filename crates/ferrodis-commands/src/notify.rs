@@ -81,6 +81,9 @@ pub fn emit_db(
     // `new` event only ever accompanies another one).
     if class != class::NEW {
         crate::multi::signal_modified_key(srv, db, key);
+        if srv.tracking.active() {
+            crate::tracking::invalidate(srv, Some(&mut *client), key);
+        }
     }
     notify(srv, class, event, db, key);
     if client.subs.active() {

@@ -53,6 +53,7 @@ fn flushdb(ctx: &mut Ctx<'_>) -> CmdResult {
     let watched = crate::multi::watched_existing(ctx.srv, db);
     drop_flushed(ctx.db().take_all(), lazy);
     crate::multi::touch_flushed(ctx.srv, db, &watched);
+    crate::tracking::flush(ctx.srv, ctx.client);
     ctx.reply().ok();
     Ok(())
 }
@@ -68,6 +69,7 @@ fn flushall(ctx: &mut Ctx<'_>) -> CmdResult {
         crate::multi::touch_flushed(srv, db, keys);
     }
     crate::persistence::after_flushall(srv);
+    crate::tracking::flush(srv, ctx.client);
     ctx.reply().ok();
     Ok(())
 }
@@ -244,10 +246,11 @@ pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
             "clients" => section(&mut out, "Clients", &|o| {
                 let _ = write!(
                     o,
-                    "connected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:{}\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
+                    "connected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:{}\r\ntracking_clients:{}\r\nclients_in_timeout_table:0\r\n",
                     srv.clients.len(),
                     cfg.maxclients,
                     srv.blocking.blocked_clients(),
+                    srv.tracking.counts().0,
                 );
             }),
             "memory" => section(&mut out, "Memory", &|o| {
