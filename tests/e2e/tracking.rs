@@ -107,6 +107,7 @@ fn scenarios(server: &Server) -> String {
     t.cmd(&["GET", "a"]);
     t.cmd(&["MGET", "b", "c"]);
     t.cmd(&["HGET", "h", "f"]);
+    logs.push(tracking_stats(&mut w));
     w.cmd(&["SET", "a", "1"]);
     t.drain();
     w.cmd(&["SET", "a", "2"]);
@@ -238,6 +239,40 @@ fn scenarios(server: &Server) -> String {
         }
     }
     all
+}
+
+/// INFO's tracking lines (clients, keys, items, prefixes).
+fn tracking_stats(w: &mut Conn) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for section in ["clients", "stats"] {
+        let info = w.c.cmd(&["INFO", section]).text();
+        lines.extend(
+            info.lines()
+                .filter(|l| l.starts_with("tracking_"))
+                .map(str::to_string),
+        );
+    }
+    lines.join(" ")
+}
+
+/// The table stays within tracking-table-max-keys: keys past it are
+/// forgotten and their clients told (ferrodis alone: Redis forgets random
+/// keys in its cron, so which ones differ).
+#[test]
+fn the_table_is_bounded() {
+    let server = Server::start();
+    let mut w = Conn::new(&server, false);
+    w.cmd(&["CONFIG", "SET", "tracking-table-max-keys", "3"]);
+    let mut t = Conn::new(&server, true);
+    t.cmd(&["CLIENT", "TRACKING", "on"]);
+    for i in 0..10 {
+        t.cmd(&["GET", &format!("k{i}")]);
+    }
+    let pushes = t.log.iter().filter(|l| l.starts_with("push")).count();
+    assert_eq!(pushes, 7, "{:?}", t.log);
+    let stats = tracking_stats(&mut w);
+    assert!(stats.contains("tracking_total_keys:3"), "{stats}");
+    assert!(stats.contains("tracking_clients:1"), "{stats}");
 }
 
 /// The tracking client's CLIENT LIST flags and redir field.

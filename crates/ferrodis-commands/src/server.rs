@@ -265,9 +265,10 @@ pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
                 let g = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Relaxed);
                 let ex = srv.keyspace.expire_stats();
                 let pubsub_counts = srv.pubsub.counts();
+                let (_, t_keys, t_items, t_prefixes) = srv.tracking.counts();
                 let _ = write!(
                     o,
-                    "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\ninstantaneous_input_kbps:0.00\r\ninstantaneous_output_kbps:0.00\r\nrejected_connections:{}\r\nsync_full:{}\r\nsync_partial_ok:{}\r\nsync_partial_err:{}\r\nexpired_keys:{}\r\nexpired_stale_perc:{:.2}\r\nexpired_time_cap_reached_count:{}\r\nexpire_cycle_cpu_milliseconds:{}\r\nevicted_keys:{}\r\nevicted_clients:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\nunexpected_error_replies:{}\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nferrodis_command_panics:{}\r\n",
+                    "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\ninstantaneous_input_kbps:0.00\r\ninstantaneous_output_kbps:0.00\r\nrejected_connections:{}\r\nsync_full:{}\r\nsync_partial_ok:{}\r\nsync_partial_err:{}\r\nexpired_keys:{}\r\nexpired_stale_perc:{:.2}\r\nexpired_time_cap_reached_count:{}\r\nexpire_cycle_cpu_milliseconds:{}\r\nevicted_keys:{}\r\nevicted_clients:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\ntracking_total_keys:{}\r\ntracking_total_items:{}\r\ntracking_total_prefixes:{}\r\nunexpected_error_replies:{}\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nferrodis_command_panics:{}\r\n",
                     g(&s.total_connections_received),
                     g(&s.total_commands_processed),
                     g(&s.net_input_bytes),
@@ -286,6 +287,9 @@ pub fn info_text(ctx: &Ctx<'_>, sections: &[&[u8]]) -> String {
                     pubsub_counts.0,
                     pubsub_counts.1,
                     pubsub_counts.2,
+                    t_keys,
+                    t_items,
+                    t_prefixes,
                     g(&s.unexpected_error_replies),
                     g(&s.total_error_replies),
                     g(&s.client_query_buffer_limit_disconnections),

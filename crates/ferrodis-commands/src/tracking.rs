@@ -122,7 +122,9 @@ pub fn disable(srv: &ServerState, shared: &ClientShared) {
 }
 
 /// After a read command: records its keys for the client (default mode).
-pub fn remember(srv: &ServerState, client: &Client, keys: impl Iterator<Item = Bytes>) {
+/// Past `tracking-table-max-keys`, keys are forgotten (their clients told
+/// to drop them) until the table is back at the limit.
+pub fn remember(srv: &ServerState, client: &mut Client, keys: impl Iterator<Item = Bytes>) {
     let (optin, optout) = {
         let t = client.shared.tracking.lock();
         if !t.on || t.bcast {
@@ -135,12 +137,27 @@ pub fn remember(srv: &ServerState, client: &Client, keys: impl Iterator<Item = B
         return;
     }
     let id = client.id();
-    let mut table = srv.tracking.keys.lock();
-    for k in keys {
-        let ids = table.entry(k).or_default();
-        if !ids.contains(&id) {
-            ids.push(id);
+    let max = srv.config.read().tracking_table_max_keys as usize;
+    let evicted: Vec<(Bytes, Vec<u64>)> = {
+        let mut table = srv.tracking.keys.lock();
+        for k in keys {
+            let ids = table.entry(k).or_default();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
         }
+        if max == 0 || table.len() <= max {
+            return;
+        }
+        let over = table.len() - max;
+        let victims: Vec<Bytes> = table.keys().take(over).cloned().collect();
+        victims
+            .into_iter()
+            .filter_map(|k| table.remove_entry(&k))
+            .collect()
+    };
+    for (key, ids) in evicted {
+        notify_recorded(srv, Some(&mut *client), &key, ids);
     }
 }
 
@@ -154,8 +171,7 @@ enum Payload<'a> {
 
 /// A key changed (`by`: the client whose command changed it, None for the
 /// server's own expiry and eviction).
-pub fn invalidate(srv: &ServerState, mut by: Option<&mut Client>, key: &[u8]) {
-    let by_id = by.as_ref().map_or(0, |c| c.id());
+pub fn invalidate(srv: &ServerState, by: Option<&mut Client>, key: &[u8]) {
     // BCAST clients whose prefixes cover the key.
     let bcast: Vec<u64> = {
         let table = srv.tracking.prefixes.lock();
@@ -166,11 +182,31 @@ pub fn invalidate(srv: &ServerState, mut by: Option<&mut Client>, key: &[u8]) {
             .collect()
     };
     let recorded = srv.tracking.keys.lock().remove(key).unwrap_or_default();
-    for (id, want_bcast) in bcast
+    let targets = bcast
         .into_iter()
         .map(|id| (id, true))
-        .chain(recorded.into_iter().map(|id| (id, false)))
-    {
+        .chain(recorded.into_iter().map(|id| (id, false)));
+    notify(srv, by, key, targets);
+}
+
+/// Tells the default-mode clients recorded for `key` (taken out of the
+/// table) that it changed.
+fn notify_recorded(srv: &ServerState, by: Option<&mut Client>, key: &[u8], ids: Vec<u64>) {
+    notify(srv, by, key, ids.into_iter().map(|id| (id, false)));
+}
+
+/// Sends `key`'s invalidation to each (client, whether it was found
+/// through a BCAST prefix) still tracking in that mode; NOLOOP clients
+/// are not told of their own changes; the running client's own wait
+/// for its reply.
+fn notify(
+    srv: &ServerState,
+    mut by: Option<&mut Client>,
+    key: &[u8],
+    targets: impl Iterator<Item = (u64, bool)>,
+) {
+    let by_id = by.as_ref().map_or(0, |c| c.id());
+    for (id, want_bcast) in targets {
         let Some(target) = srv.clients.get(id) else {
             continue;
         };

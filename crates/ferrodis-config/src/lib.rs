@@ -218,6 +218,8 @@ pub struct Config {
     /// Streams: a node's limits (bytes, entries; 0 = no limit).
     pub stream_node_max_bytes: u64,
     pub stream_node_max_entries: u64,
+    /// CLIENT TRACKING: most keys remembered (0: no limit).
+    pub tracking_table_max_keys: u64,
     /// Lists: a node's size limit (negative: -1..-5 for 4..64 KB of
     /// packed bytes; positive: most elements per node).
     pub list_max_listpack_size: i64,
@@ -302,6 +304,7 @@ impl Default for Config {
             hll_sparse_max_bytes: 3000,
             stream_node_max_bytes: 4096,
             stream_node_max_entries: 100,
+            tracking_table_max_keys: 1_000_000,
             list_max_listpack_size: -2,
             list_compress_depth: 0,
             file: None,

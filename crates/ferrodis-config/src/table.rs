@@ -840,6 +840,16 @@ static TABLE: &[DirectiveSpec] = &[
         set: |c, v| c.stream_node_max_bytes = mem(v),
     },
     DirectiveSpec {
+        name: "tracking-table-max-keys",
+        aliases: &[],
+        kind: Kind::Int { min: 0, max: i64::MAX },
+        default: "1000000",
+        mutability: Mutability::Mutable,
+        doc: "Client-side caching remembers at most this many keys; past it, some are forgotten and their clients told to drop them (0: no limit).",
+        get: |c| Value::Int(i64::try_from(c.tracking_table_max_keys).unwrap_or(i64::MAX)),
+        set: |c, v| c.tracking_table_max_keys = to_u64(int(v)),
+    },
+    DirectiveSpec {
         name: "stream-node-max-entries",
         aliases: &[],
         kind: Kind::Int { min: 0, max: i64::MAX },
