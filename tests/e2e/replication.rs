@@ -437,3 +437,47 @@ fn stalled_replica_is_disconnected_and_memory_stays_bounded() {
     wait_in_sync(&master, &replica);
     assert_same_data(&master, &replica, "after the stalled replica");
 }
+
+/// A shutdown waits (writes paused) for a lagging replica, SHUTDOWN
+/// ABORT cancels it (its client is told, held writes run), and a shutdown
+/// that finds the replica caught up exits with the replica holding every
+/// write. The same replies from a ferrodis and a redis-server primary.
+#[test]
+fn shutdown_waits_for_lagging_replicas() {
+    let mut seen = Vec::new();
+    for flavor in [Flavor::Ferrodis, Flavor::Reference] {
+        let mut master = node(flavor, &[]);
+        let replica = node(Flavor::Reference, &["--enable-debug-command", "yes"]);
+        replicate(&replica, &master);
+        let mut log = Vec::new();
+        let mut m = master.raw();
+        log.push(m.cmd(&["SET", "k", "1"]).text());
+        wait_in_sync(&master, &replica);
+        // The replica stops answering for a while.
+        let mut sleeper = replica.raw();
+        sleeper.send(b"DEBUG SLEEP 1.5\r\n");
+        std::thread::sleep(Duration::from_millis(100));
+        let mut a = master.raw();
+        a.send(b"SHUTDOWN\r\n");
+        std::thread::sleep(Duration::from_millis(200));
+        let mut b = master.raw();
+        b.send(b"SET k 2\r\n");
+        assert!(
+            b.silent_for(Duration::from_millis(150)),
+            "{flavor:?}: a write ran"
+        );
+        log.push(m.cmd(&["GET", "k"]).text());
+        log.push(m.cmd(&["SHUTDOWN", "ABORT"]).text_or_error());
+        log.push(a.read().text_or_error());
+        log.push(b.read().text_or_error());
+        log.push(m.cmd(&["SHUTDOWN", "ABORT"]).text_or_error());
+        sleeper.read();
+        wait_in_sync(&master, &replica);
+        m.send(b"SHUTDOWN NOSAVE\r\n");
+        assert!(master.wait_exit(Duration::from_secs(10)), "{flavor:?}");
+        log.push(replica.raw().cmd(&["GET", "k"]).text());
+        seen.push(log);
+    }
+    assert_eq!(seen[0], seen[1]);
+    assert_eq!(seen[0][2], "OK");
+}

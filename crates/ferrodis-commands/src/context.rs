@@ -77,6 +77,16 @@ pub enum ShutdownMode {
     Save,
 }
 
+/// What SHUTDOWN asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShutdownRequest {
+    pub mode: ShutdownMode,
+    /// Exit even if the final save fails.
+    pub force: bool,
+    /// Do not wait for lagging replicas.
+    pub now: bool,
+}
+
 /// What the connection does after writing the replies of this batch.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum After {
@@ -85,8 +95,7 @@ pub enum After {
     /// QUIT, CLIENT KILL of oneself, protocol errors.
     Close,
     /// SHUTDOWN: close and stop the server.
-    /// SHUTDOWN: the mode, and FORCE (exit even if the final save fails).
-    Shutdown(ShutdownMode, bool),
+    Shutdown(ShutdownRequest),
     /// PSYNC (replication ID, offset) or SYNC (None): the connection
     /// becomes a replica being fed.
     Replica(Option<(bytes::Bytes, i64)>),
@@ -140,6 +149,10 @@ pub struct ServerState {
     pub pause: crate::pause::PauseState,
     /// CLIENT TRACKING (tracking.rs).
     pub tracking: crate::tracking::TrackingState,
+    /// A shutdown is waiting for lagging replicas (SHUTDOWN ABORT may
+    /// cancel it by setting `shutdown_abort`).
+    pub shutdown_waiting: AtomicBool,
+    pub shutdown_abort: AtomicBool,
 }
 
 impl ServerState {
@@ -183,6 +196,8 @@ impl ServerState {
             shutting_down: AtomicBool::new(false),
             pause: Default::default(),
             tracking: Default::default(),
+            shutdown_waiting: AtomicBool::new(false),
+            shutdown_abort: AtomicBool::new(false),
         }
     }
 }

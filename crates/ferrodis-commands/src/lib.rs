@@ -62,7 +62,9 @@ pub mod tracking;
 pub mod typed;
 pub mod zset;
 
-pub use context::{After, Client, ClientShared, Ctx, ServerInfo, ServerState, ShutdownMode};
+pub use context::{
+    After, Client, ClientShared, Ctx, ServerInfo, ServerState, ShutdownMode, ShutdownRequest,
+};
 pub use dispatch::execute;
 
 /// The Redis version whose behaviour we implement; clients compare against

@@ -507,6 +507,31 @@ fn role(ctx: &mut Ctx<'_>) -> CmdResult {
     Ok(())
 }
 
+/// Asks every replica to acknowledge its offset now.
+pub fn request_acks(srv: &ServerState) {
+    let getack = [
+        Bytes::from_static(b"REPLCONF"),
+        Bytes::from_static(b"GETACK"),
+        Bytes::from_static(b"*"),
+    ];
+    srv.propagator.emit_in([(None, &getack[..])]);
+}
+
+/// The replicas that have not acknowledged everything sent: (address,
+/// acknowledged offset), for a shutdown's wait.
+pub fn lagging_replicas(srv: &ServerState) -> Vec<(String, u64)> {
+    let offset = srv.propagator.repl_offset.load(Ordering::Acquire);
+    srv.repl
+        .replicas
+        .lock()
+        .iter()
+        .filter_map(|r| {
+            let ack = r.ack.load(Ordering::Acquire);
+            (ack != offset).then(|| (format!("{}:{}", r.ip, r.port.load(Ordering::Relaxed)), ack))
+        })
+        .collect()
+}
+
 fn wait(ctx: &mut Ctx<'_>) -> CmdResult {
     let srv = ctx.srv;
     if srv.repl.is_replica() {
@@ -522,12 +547,7 @@ fn wait(ctx: &mut Ctx<'_>) -> CmdResult {
         return Ok(());
     }
     // Ask the replicas for an ACK now rather than at their next second.
-    let getack = [
-        Bytes::from_static(b"REPLCONF"),
-        Bytes::from_static(b"GETACK"),
-        Bytes::from_static(b"*"),
-    ];
-    srv.propagator.emit_in([(None, &getack[..])]);
+    request_acks(srv);
     let shared = ctx.client.shared.clone();
     {
         let mut w = srv.repl.waiters.lock();

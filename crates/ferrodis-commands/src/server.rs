@@ -9,7 +9,7 @@ use ferrodis_engine::glob::glob_match;
 use ferrodis_engine::Shard;
 
 use crate::args::{eq_ic, parse_i32};
-use crate::context::{After, Ctx, ShutdownMode};
+use crate::context::{After, Ctx, ShutdownMode, ShutdownRequest};
 use crate::error::{CmdResult, CommandError};
 use crate::spec::*;
 
@@ -99,15 +99,14 @@ fn swapdb(ctx: &mut Ctx<'_>) -> CmdResult {
 
 fn shutdown(ctx: &mut Ctx<'_>) -> CmdResult {
     let mut mode = ShutdownMode::Default;
-    let (mut abort, mut force) = (false, false);
+    let (mut abort, mut force, mut now) = (false, false, false);
     for a in &ctx.argv[1..] {
         if eq_ic(a, "NOSAVE") && mode == ShutdownMode::Default {
             mode = ShutdownMode::NoSave;
         } else if eq_ic(a, "SAVE") && mode == ShutdownMode::Default {
             mode = ShutdownMode::Save;
         } else if eq_ic(a, "NOW") {
-            // The wait for lagging replicas is not implemented: a shutdown
-            // is always immediate.
+            now = true;
         } else if eq_ic(a, "FORCE") {
             force = true;
         } else if eq_ic(a, "ABORT") {
@@ -117,17 +116,22 @@ fn shutdown(ctx: &mut Ctx<'_>) -> CmdResult {
         }
     }
     if abort {
-        // ABORT only combines with nothing; either way no shutdown is pending.
-        return Err(if ctx.argc() == 2 {
-            CommandError::NoShutdownInProgress
-        } else {
-            CommandError::Syntax
-        });
+        // ABORT combines with nothing; it cancels a shutdown waiting for
+        // its replicas.
+        if ctx.argc() != 2 {
+            return Err(CommandError::Syntax);
+        }
+        if !ctx.srv.shutdown_waiting.load(Ordering::Acquire) {
+            return Err(CommandError::NoShutdownInProgress);
+        }
+        ctx.srv.shutdown_abort.store(true, Ordering::Release);
+        ctx.reply().ok();
+        return Ok(());
     }
     // While a script is busy, only SHUTDOWN NOSAVE goes through.
     crate::script::shutdown_check(ctx.srv, mode == ShutdownMode::NoSave)?;
     // Like Redis, a successful SHUTDOWN sends no reply: the connection closes.
-    ctx.client.after = After::Shutdown(mode, force);
+    ctx.client.after = After::Shutdown(ShutdownRequest { mode, force, now });
     Ok(())
 }
 

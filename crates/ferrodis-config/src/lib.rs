@@ -154,6 +154,8 @@ pub struct Config {
     pub repl_backlog_size: u64,
     pub repl_backlog_ttl: i64,
     pub repl_timeout: i64,
+    /// Seconds a shutdown waits for lagging replicas (0: none).
+    pub shutdown_timeout: i64,
     pub repl_ping_replica_period: i64,
     pub min_replicas_to_write: i64,
     pub min_replicas_max_lag: i64,
@@ -260,6 +262,7 @@ impl Default for Config {
             repl_backlog_size: 1 << 20,
             repl_backlog_ttl: 3600,
             repl_timeout: 60,
+            shutdown_timeout: 10,
             repl_ping_replica_period: 10,
             min_replicas_to_write: 0,
             min_replicas_max_lag: 10,

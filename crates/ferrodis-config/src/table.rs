@@ -370,6 +370,16 @@ static TABLE: &[DirectiveSpec] = &[
         set: |c, v| c.repl_backlog_ttl = int(v),
     },
     DirectiveSpec {
+        name: "shutdown-timeout",
+        aliases: &[],
+        kind: Kind::Int { min: 0, max: i64::MAX },
+        default: "10",
+        mutability: Mutability::Mutable,
+        doc: "Seconds a shutdown waits, with writes paused, for lagging replicas to catch up (0: no wait).",
+        get: |c| Value::Int(c.shutdown_timeout),
+        set: |c, v| c.shutdown_timeout = int(v),
+    },
+    DirectiveSpec {
         name: "repl-timeout",
         aliases: &[],
         kind: Kind::Int { min: 1, max: I32MAX },

@@ -455,13 +455,12 @@ pub async fn serve(
                 out.flush_all(&mut stream, &srv).await;
                 break;
             }
-            After::Shutdown(mode, force) => {
+            After::Shutdown(req) => {
                 client.after = After::Continue;
                 out.flush_all(&mut stream, &srv).await;
                 let (failed, failure) = tokio::sync::oneshot::channel();
                 let call = crate::startup::ShutdownCall {
-                    mode,
-                    force,
+                    req,
                     failed: Some(failed),
                 };
                 if shutdown.send(call).is_err() {

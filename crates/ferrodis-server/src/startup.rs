@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use ferrodis_commands::{ServerInfo, ServerState, ShutdownMode};
+use ferrodis_commands::{ServerInfo, ServerState, ShutdownMode, ShutdownRequest};
 use ferrodis_config::Config;
 use ferrodis_engine::clock::now_ms;
 use rand::Rng;
@@ -262,8 +262,15 @@ async fn serve(
             _ = signal("SIGTERM") => ShutdownCall::SIGNAL,
             _ = signal("SIGINT") => ShutdownCall::SIGNAL,
         };
-        if final_save(&srv, &call) {
+        if call.failed.is_some() {
+            tracing::warn!("User requested shutdown...");
+        }
+        let paused = !call.req.now && wait_for_replicas(&srv).await;
+        if !srv.shutdown_abort.swap(false, Ordering::AcqRel) && final_save(&srv, &call) {
             break;
+        }
+        if paused {
+            ferrodis_commands::pause::unpause(&srv);
         }
         // As Redis: the server goes on, and SHUTDOWN's client hears why.
         tracing::warn!(
@@ -279,20 +286,63 @@ async fn serve(
     Ok(())
 }
 
-/// A request to shut down: SHUTDOWN's mode and FORCE, and where to say
-/// that the final save failed (a signal has no one to tell).
+/// A request to shut down: what SHUTDOWN asked, and where to say that
+/// the shutdown failed (a signal has no one to tell).
 pub struct ShutdownCall {
-    pub mode: ShutdownMode,
-    pub force: bool,
+    pub req: ShutdownRequest,
     pub failed: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl ShutdownCall {
     const SIGNAL: ShutdownCall = ShutdownCall {
-        mode: ShutdownMode::Default,
-        force: false,
+        req: ShutdownRequest {
+            mode: ShutdownMode::Default,
+            force: false,
+            now: false,
+        },
         failed: None,
     };
+}
+
+/// Before exiting, lagging replicas get up to `shutdown-timeout` seconds
+/// to acknowledge everything, with writes paused so that the offset they
+/// must reach stands still (Redis 7.0). True if it paused the clients
+/// (the caller resumes them if the shutdown does not go through); a
+/// SHUTDOWN ABORT meanwhile sets `shutdown_abort`.
+async fn wait_for_replicas(srv: &ServerState) -> bool {
+    let timeout = srv.config.read().shutdown_timeout;
+    if timeout <= 0 || ferrodis_commands::repl::lagging_replicas(srv).is_empty() {
+        return false;
+    }
+    srv.shutdown_abort.store(false, Ordering::Release);
+    srv.shutdown_waiting.store(true, Ordering::Release);
+    ferrodis_commands::repl::request_acks(srv);
+    ferrodis_commands::pause::pause(srv, u64::MAX, false);
+    tracing::info!("Waiting for replicas before shutting down.");
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(timeout as u64);
+    loop {
+        if srv.shutdown_abort.load(Ordering::Acquire) {
+            tracing::info!("Shutdown manually aborted.");
+            break;
+        }
+        let lagging = ferrodis_commands::repl::lagging_replicas(srv);
+        if lagging.is_empty() {
+            break;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            let offset = srv.propagator.repl_offset.load(Ordering::Acquire);
+            for (addr, ack) in lagging {
+                tracing::warn!(
+                    "Lagging replica {addr} reported offset {ack} behind master, lag={}.",
+                    offset.saturating_sub(ack)
+                );
+            }
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    srv.shutdown_waiting.store(false, Ordering::Release);
+    true
 }
 
 /// Flushes the AOF and writes the final snapshot when the mode asks for
@@ -301,12 +351,13 @@ impl ShutdownCall {
 fn final_save(srv: &ServerState, call: &ShutdownCall) -> bool {
     ferrodis_commands::aof::flush(srv);
     let save_points = !srv.config.read().save.is_empty();
-    if call.mode == ShutdownMode::Save || (call.mode == ShutdownMode::Default && save_points) {
+    let mode = call.req.mode;
+    if mode == ShutdownMode::Save || (mode == ShutdownMode::Default && save_points) {
         ferrodis_commands::persistence::wait_bgsave(srv);
         tracing::info!("Saving the final RDB snapshot before exiting.");
         if let Err(e) = ferrodis_commands::persistence::save_now(srv) {
             tracing::warn!("{e}");
-            if !call.force {
+            if !call.req.force {
                 tracing::warn!("Error trying to save the DB, can't exit.");
                 return false;
             }
