@@ -266,26 +266,20 @@ impl Search {
         // n: north, south, east, west, north-east, north-west, south-east,
         // south-west.
         if steps >= 2 {
-            let zero = Hash::default();
-            if area.lat.min < min_lat {
-                n[1] = zero;
-                n[7] = zero;
-                n[6] = zero;
-            }
-            if area.lat.max > max_lat {
-                n[0] = zero;
-                n[4] = zero;
-                n[5] = zero;
-            }
-            if area.long.min < min_lon {
-                n[3] = zero;
-                n[7] = zero;
-                n[5] = zero;
-            }
-            if area.long.max > max_lon {
-                n[2] = zero;
-                n[6] = zero;
-                n[4] = zero;
+            // A side of the cell already past the box: the three cells
+            // beyond it are useless.
+            let useless = [
+                (area.lat.min < min_lat, [1, 7, 6]),
+                (area.lat.max > max_lat, [0, 4, 5]),
+                (area.long.min < min_lon, [3, 7, 5]),
+                (area.long.max > max_lon, [2, 6, 4]),
+            ];
+            for (past, sides) in useless {
+                if past {
+                    for i in sides {
+                        n[i] = Hash::default();
+                    }
+                }
             }
         }
         [hash, n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7]]
