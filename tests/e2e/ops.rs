@@ -966,3 +966,20 @@ fn latency_monitor_records_the_expire_cycle() {
         .items()
         .is_empty());
 }
+
+#[test]
+fn lolwut_prints_the_version_line() {
+    let mut d = Diff::new();
+    for proto in ["2", "3"] {
+        d.cmd(&["HELLO", proto]);
+        d.script(&[
+            &["LOLWUT"],
+            &["LOLWUT", "VERSION", "7"],
+            &["LOLWUT", "VERSION", "x"],
+            &["LOLWUT", "VERSION"],
+            &["LOLWUT", "foo", "bar"],
+            &["LOLWUT", "VERSION", "-1", "10"],
+        ]);
+    }
+    d.finish();
+}

@@ -8,10 +8,21 @@ use ferrodis_engine::clock::now_us;
 use ferrodis_engine::glob::glob_match;
 use ferrodis_engine::Shard;
 
-use crate::args::{eq_ic, parse_i32};
+use crate::args::{eq_ic, parse_i32, parse_int};
 use crate::context::{After, Ctx, ShutdownMode, ShutdownRequest};
 use crate::error::{CmdResult, CommandError};
 use crate::spec::*;
+
+/// LOLWUT [VERSION v]: Redis 7.0's own version prints its version line.
+/// (Versions 5 and 6, Redis's generative art, print the same line here.)
+fn lolwut(ctx: &mut Ctx<'_>) -> CmdResult {
+    if ctx.argc() >= 3 && eq_ic(&ctx.argv[1], "version") {
+        parse_int(&ctx.argv[2])?;
+    }
+    let text = format!("Redis ver. {}\n", crate::REDIS_VERSION);
+    ctx.reply().verbatim("txt", text.as_bytes());
+    Ok(())
+}
 
 fn time(ctx: &mut Ctx<'_>) -> CmdResult {
     let us = now_us();
@@ -579,6 +590,24 @@ const CONFIG_SUBCOMMANDS: &[CommandSpec] = &[
 ];
 
 pub static COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "lolwut",
+        handler: Some(lolwut),
+        arity: -1,
+        flags: READONLY | FAST,
+        acl: 0,
+        group: "server",
+        since: "5.0.0",
+        summary: "Displays computer art and the Redis version",
+        args: &[Arg {
+            name: "version",
+            kind: ArgKind::Integer,
+            token: Some("VERSION"),
+            flags: ARG_OPTIONAL,
+            ..Arg::BASE
+        }],
+        ..CommandSpec::BASE
+    },
     CommandSpec {
         name: "info",
         handler: Some(info),
