@@ -500,6 +500,114 @@ fn effects_are_logged_not_commands() {
 /// The commands Redis rewrites into their effect before logging and
 /// replicating them: the same session on ferrodis and on redis-server
 /// leaves the same incremental AOF (absolute times aside).
+/// Writes that change nothing are not logged (nor replicated), as in
+/// Redis: the AOF after a session of them matches Redis's byte for byte.
+#[test]
+fn writes_that_change_nothing_are_not_logged() {
+    let session: &[&[&str]] = &[
+        &["SET", "s", "v"],
+        &["SADD", "set", "a", "b"],
+        &["ZADD", "z", "1", "a"],
+        &["HSET", "h", "f", "v"],
+        &["RPUSH", "l", "a"],
+        &["DEL", "nokey"],
+        &["UNLINK", "nokey", "nokey2"],
+        &["SADD", "set", "a"],
+        &["SREM", "set", "zz"],
+        &["SMOVE", "set", "set2", "zz"],
+        &["ZADD", "z", "1", "a"],
+        &["ZADD", "z", "NX", "5", "a"],
+        &["ZADD", "z", "XX", "1", "new"],
+        &["ZREM", "z", "zz"],
+        &["ZREMRANGEBYSCORE", "z", "100", "200"],
+        &["ZREMRANGEBYRANK", "nokey", "0", "1"],
+        &["HDEL", "h", "zz"],
+        &["HSETNX", "h", "f", "w"],
+        &["SETNX", "s", "w"],
+        &["MSETNX", "s", "w", "t", "w"],
+        &["SET", "s", "w", "NX"],
+        &["SET", "nokey", "w", "XX"],
+        &["LREM", "l", "0", "zz"],
+        &["LPUSHX", "nokey", "a"],
+        &["RPUSHX", "nokey", "a"],
+        &["LTRIM", "nokey", "0", "1"],
+        &["EXPIRE", "nokey", "100"],
+        &["PEXPIRE", "nokey", "100"],
+        &["PERSIST", "s"],
+        &["PERSIST", "nokey"],
+        &["RENAMENX", "s", "set"],
+        &["SETRANGE", "s", "0", ""],
+        &["APPEND", "s", ""],
+        &["SINTERSTORE", "nokey", "nokey2"],
+        &["PFADD", "hll", "a"],
+        &["PFADD", "hll", "a"],
+        &["GEOADD", "g", "1", "1", "m"],
+        &["GEOADD", "g", "1", "1", "m"],
+        &["XTRIM", "nostream", "MAXLEN", "0"],
+        &["SPOP", "nokey"],
+        &["LPOP", "nokey"],
+        &["ZPOPMIN", "nokey"],
+        &["GETDEL", "nokey"],
+        &["HINCRBY", "h", "n", "0"],
+        &["INCRBY", "c", "0"],
+        &["SET", "after", "1"],
+        // The same commands changing something are all logged.
+        &["SREM", "set", "a"],
+        &["SMOVE", "set", "set2", "b"],
+        &["SADD", "set", "c", "d"],
+        &["ZADD", "z", "2", "a"],
+        &["ZADD", "z", "NX", "1", "b"],
+        &["ZADD", "z", "XX", "3", "a"],
+        &["ZREM", "z", "b"],
+        &["HDEL", "h", "f"],
+        &["HSETNX", "h", "g", "v"],
+        &["SETNX", "n", "1"],
+        &["MSETNX", "m1", "1", "m2", "2"],
+        &["SET", "s2", "w", "NX"],
+        &["SET", "s", "w", "XX"],
+        &["RPUSH", "l", "x", "y", "a"],
+        &["LREM", "l", "0", "a"],
+        &["LPUSHX", "l", "a"],
+        &["RPUSHX", "l", "b"],
+        &["LINSERT", "l", "BEFORE", "a", "q"],
+        &["LTRIM", "l", "0", "3"],
+        &["LPOP", "l"],
+        &["PERSIST", "s"],
+        &["RENAMENX", "s", "s3"],
+        &["SETRANGE", "s3", "0", "x"],
+        &["GETDEL", "s3"],
+        &["SPOP", "set2"],
+        &["ZPOPMIN", "z"],
+        &["SINTERSTORE", "dst", "set", "set"],
+        &["ZREMRANGEBYSCORE", "z", "0", "10"],
+        &["GEOADD", "g", "2", "2", "m"],
+        &["XADD", "x", "1-1", "f", "v"],
+        &["XTRIM", "x", "MAXLEN", "0"],
+        &["DEL", "dst"],
+    ];
+    let run = |flavor: Flavor| {
+        let dir = fresh_dir("aof-noop");
+        let s = start(flavor, &dir, &[]);
+        let mut c = s.raw();
+        for argv in session {
+            c.cmd(argv);
+        }
+        shutdown(s);
+        let log = std::fs::read(dir.join("appendonlydir/appendonly.aof.1.incr.aof")).unwrap();
+        String::from_utf8_lossy(&log).replace("\r\n", " ")
+    };
+    let (ours, redis) = (run(Flavor::Ferrodis), run(Flavor::Reference));
+    if ours != redis {
+        let a: Vec<&str> = ours.split("*").collect();
+        let b: Vec<&str> = redis.split("*").collect();
+        panic!(
+            "ferrodis logs:\n{}\n--- redis logs:\n{}",
+            a.join("\n*"),
+            b.join("\n*")
+        );
+    }
+}
+
 #[test]
 fn rewritten_commands_match_redis() {
     let session: &[&[&str]] = &[

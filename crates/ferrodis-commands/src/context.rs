@@ -375,6 +375,9 @@ pub struct Client {
     /// Successful write commands since the last fold (the save points'
     /// change count).
     pub pending_dirty: u64,
+    /// Keyspace changes this client's commands notified (dispatch tells
+    /// from it whether a write changed anything).
+    pub changes: u64,
     /// Set by a handler that wants to block (see `blocking`).
     pub block: Option<crate::blocking::BlockRequest>,
     /// Blocking is not allowed (inside EXEC or a script): blocking commands
@@ -435,6 +438,7 @@ impl Client {
             reply: ReplyBuf::new(),
             pending_commands: 0,
             pending_dirty: 0,
+            changes: 0,
             block: None,
             no_block: false,
             reply_off: false,

@@ -191,6 +191,64 @@ fn run_guarded(
     }
 }
 
+/// Write commands whose every change emits a keyspace notification (as
+/// Redis increments its dirty counter exactly there), so that one that
+/// notified nothing changed nothing. Commands that change data without a
+/// notification (XACK, XCLAIM, FLUSHALL, FUNCTION ...) are not listed.
+fn unchanged_without_events(name: &str) -> bool {
+    matches!(
+        name,
+        "del"
+            | "unlink"
+            | "set"
+            | "setnx"
+            | "msetnx"
+            | "setrange"
+            | "getdel"
+            | "getex"
+            | "sadd"
+            | "srem"
+            | "smove"
+            | "spop"
+            | "sinterstore"
+            | "sunionstore"
+            | "sdiffstore"
+            | "zadd"
+            | "zrem"
+            | "zremrangebyscore"
+            | "zremrangebyrank"
+            | "zremrangebylex"
+            | "zpopmin"
+            | "zpopmax"
+            | "zmpop"
+            | "zunionstore"
+            | "zinterstore"
+            | "zdiffstore"
+            | "zrangestore"
+            | "hdel"
+            | "hsetnx"
+            | "lrem"
+            | "lpushx"
+            | "rpushx"
+            | "ltrim"
+            | "linsert"
+            | "lpop"
+            | "rpop"
+            | "lmpop"
+            | "lmove"
+            | "rpoplpush"
+            | "expire"
+            | "pexpire"
+            | "expireat"
+            | "pexpireat"
+            | "persist"
+            | "renamenx"
+            | "geoadd"
+            | "xtrim"
+            | "xdel"
+    )
+}
+
 /// How long CLIENT PAUSE holds this command, if it does. In WRITE mode it
 /// holds what may change the data or be replicated: writes, EXEC of a
 /// transaction holding one, PUBLISH, SPUBLISH, PFCOUNT (its cache), and
@@ -260,8 +318,19 @@ fn call(
         now_ms: now_ms(),
     };
     let reply_mark = ctx.client.reply.len();
+    let changes_before = ctx.client.changes;
     let start = crate::stats::clock::now();
     let result = run_guarded(&mut ctx, handler, e);
+    // A write that changed nothing is not replicated, as in Redis (whose
+    // dirty counter stays put): for these commands every change is
+    // notified, so no notification means no change.
+    if write
+        && ctx.client.changes == changes_before
+        && ctx.client.propagate.is_none()
+        && unchanged_without_events(spec.name)
+    {
+        ctx.client.propagate = Some(Vec::new());
+    }
     let nanos = crate::stats::clock::nanos_between(start, crate::stats::clock::now());
     // CLIENT TRACKING: the keys a read command read (a read-only
     // script's own reads are not recorded).

@@ -107,8 +107,14 @@ fn geoadd(ctx: &mut Ctx<'_>) -> CmdResult {
         argv: &zadd,
         now_ms: ctx.now_ms,
     };
+    let before = z.client.changes;
     crate::zset::zadd(&mut z)?;
-    crate::propagate::rewrite(ctx.srv, ctx.client, || zadd);
+    if ctx.client.changes != before {
+        crate::propagate::rewrite(ctx.srv, ctx.client, || zadd);
+    } else {
+        // Nothing changed: nothing to replicate, as in Redis.
+        ctx.client.propagate = Some(Vec::new());
+    }
     Ok(())
 }
 

@@ -80,6 +80,7 @@ pub fn emit_db(
     // Redis signals WATCH right where it notifies a command's change (the
     // `new` event only ever accompanies another one).
     if class != class::NEW {
+        client.changes += 1;
         crate::multi::signal_modified_key(srv, db, key);
         if srv.tracking.active() {
             crate::tracking::invalidate(srv, Some(&mut *client), key);
