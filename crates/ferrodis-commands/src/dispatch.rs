@@ -324,11 +324,11 @@ fn call(
     // A write that changed nothing is not replicated, as in Redis (whose
     // dirty counter stays put): for these commands every change is
     // notified, so no notification means no change.
-    if write
+    let unchanged = write
         && ctx.client.changes == changes_before
         && ctx.client.propagate.is_none()
-        && unchanged_without_events(spec.name)
-    {
+        && unchanged_without_events(spec.name);
+    if unchanged {
         ctx.client.propagate = Some(Vec::new());
     }
     let nanos = crate::stats::clock::nanos_between(start, crate::stats::clock::now());
@@ -345,7 +345,8 @@ fn call(
     }
     if let Some(mark) = mark {
         multi::end_write(srv, mark, db, spec, argv);
-        if result.is_ok() {
+        // Nor does it count towards the save points.
+        if result.is_ok() && !unchanged {
             ctx.client.pending_dirty += 1;
         }
     }
