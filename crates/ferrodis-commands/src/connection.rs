@@ -514,7 +514,8 @@ fn client_tracking(ctx: &mut Ctx<'_>) -> CmdResult {
             opts.noloop = true;
         } else if eq_ic(a, "prefix") && more {
             j += 1;
-            prefixes.push(argv[j].clone());
+            // Copied: kept for the connection's life.
+            prefixes.push(Bytes::copy_from_slice(&argv[j]));
         } else {
             return Err(CommandError::Syntax);
         }

@@ -338,9 +338,7 @@ fn call(
         && srv.tracking.active()
         && !matches!(spec.name, "eval_ro" | "evalsha_ro" | "fcall_ro")
     {
-        let keys = key_positions(spec, argv)
-            .into_iter()
-            .map(|p| argv[p].clone());
+        let keys = key_positions(spec, argv).into_iter().map(|p| &argv[p][..]);
         crate::tracking::remember(srv, ctx.client, keys);
     }
     if let Some(mark) = mark {

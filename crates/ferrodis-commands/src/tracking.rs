@@ -124,7 +124,7 @@ pub fn disable(srv: &ServerState, shared: &ClientShared) {
 /// After a read command: records its keys for the client (default mode).
 /// Past `tracking-table-max-keys`, keys are forgotten (their clients told
 /// to drop them) until the table is back at the limit.
-pub fn remember(srv: &ServerState, client: &mut Client, keys: impl Iterator<Item = Bytes>) {
+pub fn remember<'a>(srv: &ServerState, client: &mut Client, keys: impl Iterator<Item = &'a [u8]>) {
     let (optin, optout) = {
         let t = client.shared.tracking.lock();
         if !t.on || t.bcast {
@@ -141,9 +141,16 @@ pub fn remember(srv: &ServerState, client: &mut Client, keys: impl Iterator<Item
     let evicted: Vec<(Bytes, Vec<u64>)> = {
         let mut table = srv.tracking.keys.lock();
         for k in keys {
-            let ids = table.entry(k).or_default();
-            if !ids.contains(&id) {
-                ids.push(id);
+            match table.get_mut(k) {
+                Some(ids) => {
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+                // Copied: a slice of the request would pin its read buffer.
+                None => {
+                    table.insert(Bytes::copy_from_slice(k), vec![id]);
+                }
             }
         }
         if max == 0 || table.len() <= max {
