@@ -489,6 +489,47 @@ fn failed_final_save_keeps_the_server_running() {
     assert!(replies[0].1);
 }
 
+/// shutdown-on-sigterm / -sigint choose what a signal's shutdown does:
+/// the same CONFIG replies as Redis, and SIGTERM with `nosave` exits
+/// without the final snapshot that the save points would write.
+#[test]
+fn signal_shutdown_follows_its_config() {
+    use crate::common::server::Flavor;
+    let mut d = crate::common::Diff::new();
+    d.script(&[
+        &["CONFIG", "GET", "shutdown-on-sig*"],
+        &["CONFIG", "SET", "shutdown-on-sigterm", "save nosave"],
+        &["CONFIG", "SET", "shutdown-on-sigterm", "bogus"],
+        &["CONFIG", "SET", "shutdown-on-sigterm", ""],
+        &["CONFIG", "SET", "shutdown-on-sigint", "NOW force default"],
+        &["CONFIG", "GET", "shutdown-on-sigint"],
+        &["CONFIG", "SET", "shutdown-on-sigterm", "nosave now"],
+        &["CONFIG", "GET", "shutdown-on-sigterm"],
+    ]);
+    d.finish();
+    for (flags, saved) in [("nosave", false), ("default", true)] {
+        let dir = fresh_dir("sigterm");
+        let mut s = Server::spawn(
+            Flavor::Ferrodis,
+            &["--dir", dir.to_str().unwrap(), "--save", "3600", "1"],
+        );
+        let mut c = s.raw();
+        assert_eq!(
+            c.cmd(&["CONFIG", "SET", "shutdown-on-sigterm", flags])
+                .text(),
+            "OK"
+        );
+        c.cmd(&["SET", "k", "v"]);
+        let killed = std::process::Command::new("kill")
+            .args(["-TERM", &s.pid().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        assert!(s.wait_exit(Duration::from_secs(10)));
+        assert_eq!(dir.join("dump.rdb").exists(), saved, "{flags}");
+    }
+}
+
 #[test]
 fn corrupt_file_is_refused_at_startup() {
     let fer = Server::start();

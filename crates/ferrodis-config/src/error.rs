@@ -31,6 +31,8 @@ pub enum Reason {
     PercentileRange,
     #[error("Invalid save parameters")]
     InvalidSave,
+    #[error("shutdown options SAVE and NOSAVE can't be used simultaneously")]
+    SaveAndNosave,
     #[error("Too many bind addresses specified.")]
     TooManyBind,
     #[error("Wrong number of arguments in buffer limit configuration.")]

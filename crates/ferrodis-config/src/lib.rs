@@ -156,6 +156,9 @@ pub struct Config {
     pub repl_timeout: i64,
     /// Seconds a shutdown waits for lagging replicas (0: none).
     pub shutdown_timeout: i64,
+    /// What SIGTERM / SIGINT shutdowns do (`table::SHUTDOWN_*` bits).
+    pub shutdown_on_sigterm: u8,
+    pub shutdown_on_sigint: u8,
     pub repl_ping_replica_period: i64,
     pub min_replicas_to_write: i64,
     pub min_replicas_max_lag: i64,
@@ -263,6 +266,8 @@ impl Default for Config {
             repl_backlog_ttl: 3600,
             repl_timeout: 60,
             shutdown_timeout: 10,
+            shutdown_on_sigterm: 0,
+            shutdown_on_sigint: 0,
             repl_ping_replica_period: 10,
             min_replicas_to_write: 0,
             min_replicas_max_lag: 10,

@@ -36,6 +36,57 @@ pub enum Kind {
     HostPort,
     /// Zero or more percentiles, each a number in 0..=100.
     Percentiles,
+    /// `shutdown-on-sigterm` / `-sigint`: words of [`SHUTDOWN_FLAGS`].
+    ShutdownFlags,
+}
+
+/// What a signal's shutdown does, as SHUTDOWN's options (bit i for word i;
+/// `default` is no bit).
+pub const SHUTDOWN_FLAGS: &[&str] = &["default", "save", "nosave", "now", "force"];
+pub const SHUTDOWN_SAVE: u8 = 1 << 1;
+pub const SHUTDOWN_NOSAVE: u8 = 1 << 2;
+pub const SHUTDOWN_NOW: u8 = 1 << 3;
+pub const SHUTDOWN_FORCE: u8 = 1 << 4;
+
+fn parse_shutdown_flags(args: &[String]) -> Result<Value, Reason> {
+    let mut flags = 0u8;
+    for a in args {
+        let i = SHUTDOWN_FLAGS
+            .iter()
+            .position(|n| n.eq_ignore_ascii_case(a))
+            .ok_or(Reason::NotOneOf(SHUTDOWN_FLAGS))?;
+        if i > 0 {
+            flags |= 1 << i;
+        }
+    }
+    if args.is_empty() {
+        return Err(Reason::NotOneOf(SHUTDOWN_FLAGS));
+    }
+    if flags & SHUTDOWN_SAVE != 0 && flags & SHUTDOWN_NOSAVE != 0 {
+        return Err(Reason::SaveAndNosave);
+    }
+    Ok(Value::List(shutdown_flag_words(flags)))
+}
+
+/// The words of a flag set, in their fixed order (`default` for none).
+pub fn shutdown_flag_words(flags: u8) -> Vec<String> {
+    let words: Vec<String> = (1..SHUTDOWN_FLAGS.len())
+        .filter(|&i| flags & (1 << i) != 0)
+        .map(|i| SHUTDOWN_FLAGS[i].to_string())
+        .collect();
+    if words.is_empty() {
+        vec!["default".to_string()]
+    } else {
+        words
+    }
+}
+
+/// The flag set of normalized words.
+pub fn shutdown_flag_bits(words: &[String]) -> u8 {
+    words
+        .iter()
+        .filter_map(|w| SHUTDOWN_FLAGS.iter().position(|n| n == w))
+        .fold(0, |f, i| if i > 0 { f | 1 << i } else { f })
 }
 
 /// Whether CONFIG SET may change the directive.
@@ -368,6 +419,26 @@ static TABLE: &[DirectiveSpec] = &[
         doc: "Seconds without replicas after which a primary frees its backlog; 0 never.",
         get: |c| Value::Int(c.repl_backlog_ttl),
         set: |c, v| c.repl_backlog_ttl = int(v),
+    },
+    DirectiveSpec {
+        name: "shutdown-on-sigterm",
+        aliases: &[],
+        kind: Kind::ShutdownFlags,
+        default: "default",
+        mutability: Mutability::Mutable,
+        doc: "What SIGTERM's shutdown does, as SHUTDOWN's options: default, or save / nosave, now, force.",
+        get: |c| Value::List(shutdown_flag_words(c.shutdown_on_sigterm)),
+        set: |c, v| c.shutdown_on_sigterm = shutdown_flag_bits(&list(v)),
+    },
+    DirectiveSpec {
+        name: "shutdown-on-sigint",
+        aliases: &[],
+        kind: Kind::ShutdownFlags,
+        default: "default",
+        mutability: Mutability::Mutable,
+        doc: "What SIGINT's shutdown does, as SHUTDOWN's options: default, or save / nosave, now, force.",
+        get: |c| Value::List(shutdown_flag_words(c.shutdown_on_sigint)),
+        set: |c, v| c.shutdown_on_sigint = shutdown_flag_bits(&list(v)),
     },
     DirectiveSpec {
         name: "shutdown-timeout",
@@ -981,6 +1052,7 @@ impl DirectiveSpec {
             },
             Kind::OutputBufferLimit => parse_obuf(args),
             Kind::Percentiles => parse_percentiles(args),
+            Kind::ShutdownFlags => parse_shutdown_flags(args),
             _ => match args {
                 [one] => self.parse_one(one),
                 _ => Err(Reason::WrongArgs),
@@ -1033,7 +1105,8 @@ impl DirectiveSpec {
             | Kind::Save
             | Kind::OutputBufferLimit
             | Kind::HostPort
-            | Kind::Percentiles => self.parse(&[arg.to_string()]),
+            | Kind::Percentiles
+            | Kind::ShutdownFlags => self.parse(&[arg.to_string()]),
         }
     }
 
@@ -1042,7 +1115,11 @@ impl DirectiveSpec {
     pub(crate) fn parse_set_value(&self, value: &[u8]) -> Result<Value, Reason> {
         let text = String::from_utf8_lossy(value);
         match self.kind {
-            Kind::Bind | Kind::Save | Kind::OutputBufferLimit | Kind::Percentiles => {
+            Kind::Bind
+            | Kind::Save
+            | Kind::OutputBufferLimit
+            | Kind::Percentiles
+            | Kind::ShutdownFlags => {
                 let words: Vec<String> = if text.is_empty() {
                     Vec::new()
                 } else {

@@ -258,9 +258,9 @@ async fn serve(
     supervisor.ready();
     loop {
         let call = tokio::select! {
-            m = rx.recv() => m.unwrap_or(ShutdownCall::SIGNAL),
-            _ = signal("SIGTERM") => ShutdownCall::SIGNAL,
-            _ = signal("SIGINT") => ShutdownCall::SIGNAL,
+            m = rx.recv() => m.unwrap_or(ShutdownCall::signal(0)),
+            _ = signal("SIGTERM") => ShutdownCall::signal(srv.config.read().shutdown_on_sigterm),
+            _ = signal("SIGINT") => ShutdownCall::signal(srv.config.read().shutdown_on_sigint),
         };
         if call.failed.is_some() {
             tracing::warn!("User requested shutdown...");
@@ -294,14 +294,27 @@ pub struct ShutdownCall {
 }
 
 impl ShutdownCall {
-    const SIGNAL: ShutdownCall = ShutdownCall {
-        req: ShutdownRequest {
-            mode: ShutdownMode::Default,
-            force: false,
-            now: false,
-        },
-        failed: None,
-    };
+    /// A signal's shutdown, with `shutdown-on-sigterm` / `-sigint`'s flags.
+    fn signal(flags: u8) -> ShutdownCall {
+        use ferrodis_config::table::{
+            SHUTDOWN_FORCE, SHUTDOWN_NOSAVE, SHUTDOWN_NOW, SHUTDOWN_SAVE,
+        };
+        let mode = if flags & SHUTDOWN_SAVE != 0 {
+            ShutdownMode::Save
+        } else if flags & SHUTDOWN_NOSAVE != 0 {
+            ShutdownMode::NoSave
+        } else {
+            ShutdownMode::Default
+        };
+        ShutdownCall {
+            req: ShutdownRequest {
+                mode,
+                force: flags & SHUTDOWN_FORCE != 0,
+                now: flags & SHUTDOWN_NOW != 0,
+            },
+            failed: None,
+        }
+    }
 }
 
 /// Before exiting, lagging replicas get up to `shutdown-timeout` seconds
