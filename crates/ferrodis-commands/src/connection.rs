@@ -320,14 +320,7 @@ pub fn client_line(c: &ClientShared, out: &mut String) {
         16384 + qbuf + omem,
         cmd,
         String::from_utf8_lossy(&user),
-        {
-            let t = c.tracking.lock();
-            if t.on {
-                t.redirect as i64
-            } else {
-                -1
-            }
-        },
+        c.tracking.lock().redirection(),
         c.resp.load(Ordering::Relaxed),
     );
 }
@@ -596,8 +589,7 @@ fn client_caching(ctx: &mut Ctx<'_>) -> CmdResult {
 /// CLIENT GETREDIR: the redirection (0: none), -1 when not tracking.
 fn client_getredir(ctx: &mut Ctx<'_>) -> CmdResult {
     let t = ctx.client.shared.tracking.lock().clone();
-    ctx.reply()
-        .integer(if t.on { t.redirect as i64 } else { -1 });
+    ctx.reply().integer(t.redirection());
     Ok(())
 }
 
@@ -635,7 +627,7 @@ fn client_trackinginfo(ctx: &mut Ctx<'_>) -> CmdResult {
         r.bulk(f.as_bytes());
     }
     r.bulk(b"redirect");
-    r.integer(if t.on { t.redirect as i64 } else { -1 });
+    r.integer(t.redirection());
     r.bulk(b"prefixes");
     let mut prefixes = t.prefixes.clone();
     prefixes.sort();

@@ -66,7 +66,7 @@ fn gates(
     // transaction was admitted as a whole.
     if ferrodis_engine::evict::maxmemory() > 0
         && !ferrodis_engine::hold::holding()
-        && !(srv.pause.any() && srv.pause.in_effect())
+        && !srv.pause.in_effect()
     {
         let outcome = srv
             .keyspace
@@ -244,6 +244,10 @@ fn unchanged_without_events(name: &str) -> bool {
             | "persist"
             | "renamenx"
             | "geoadd"
+            | "georadius"
+            | "georadiusbymember"
+            | "geosearchstore"
+            | "pfadd"
             | "xtrim"
             | "xdel"
     )
@@ -323,11 +327,10 @@ fn call(
     let result = run_guarded(&mut ctx, handler, e);
     // A write that changed nothing is not replicated, as in Redis (whose
     // dirty counter stays put): for these commands every change is
-    // notified, so no notification means no change.
-    let unchanged = write
-        && ctx.client.changes == changes_before
-        && ctx.client.propagate.is_none()
-        && unchanged_without_events(spec.name);
+    // notified, so no notification means no change (whatever the handler
+    // meant to emit instead, e.g. GEOADD's ZADD).
+    let unchanged =
+        write && ctx.client.changes == changes_before && unchanged_without_events(spec.name);
     if unchanged {
         ctx.client.propagate = Some(Vec::new());
     }

@@ -107,14 +107,9 @@ fn geoadd(ctx: &mut Ctx<'_>) -> CmdResult {
         argv: &zadd,
         now_ms: ctx.now_ms,
     };
-    let before = z.client.changes;
     crate::zset::zadd(&mut z)?;
-    if ctx.client.changes != before {
-        crate::propagate::rewrite(ctx.srv, ctx.client, || zadd);
-    } else {
-        // Nothing changed: nothing to replicate, as in Redis.
-        ctx.client.propagate = Some(Vec::new());
-    }
+    // (When it changed nothing, dispatch replicates nothing.)
+    crate::propagate::rewrite(ctx.srv, ctx.client, || zadd);
     Ok(())
 }
 
@@ -425,12 +420,9 @@ fn search_generic(ctx: &mut Ctx<'_>, kind: Kind) -> CmdResult {
                     "del",
                     dst,
                 );
-            } else {
-                ctx.client.propagate = Some(Vec::new());
             }
             ctx.client.reply.integer(0);
         } else {
-            ctx.client.propagate = Some(Vec::new());
             ctx.client.reply.array(0);
         }
         return Ok(());
@@ -454,7 +446,6 @@ fn search_generic(ctx: &mut Ctx<'_>, kind: Kind) -> CmdResult {
     }
     match q.store {
         None => {
-            ctx.client.propagate = Some(Vec::new());
             let r = &mut ctx.client.reply;
             let opts = usize::from(q.withdist) + usize::from(q.withhash) + usize::from(q.withcoord);
             r.array(found.len());
@@ -488,9 +479,6 @@ fn search_generic(ctx: &mut Ctx<'_>, kind: Kind) -> CmdResult {
                 "georadiusstore"
             };
             let mut shard = db.lock(dst);
-            if items.is_empty() && shard.get(dst, now).is_none() {
-                ctx.client.propagate = Some(Vec::new());
-            }
             crate::zset::store_result(ctx.srv, ctx.client, &mut shard, dst, items, lim, event);
         }
     }

@@ -75,9 +75,6 @@ fn pfadd(ctx: &mut Ctx<'_>) -> CmdResult {
     }
     if created || updated {
         emit(ctx.srv, ctx.client, class::STRING, "pfadd", key);
-    } else {
-        // Nothing changed: nothing to replicate, as in Redis.
-        ctx.client.propagate = Some(Vec::new());
     }
     ctx.client.reply.integer(i64::from(created || updated));
     Ok(())
@@ -118,7 +115,7 @@ fn pfcount(ctx: &mut Ctx<'_>) -> CmdResult {
     // the same bytes), while the key's shard is still held.
     hll::set_cached(v, card);
     crate::multi::signal_modified_key(ctx.srv, db_index, key);
-    crate::propagate::also(ctx.srv, ctx.client, db_index, ctx.argv.to_vec());
+    crate::propagate::also(ctx.srv, ctx.client, db_index, ctx.argv);
     drop(shard);
     ctx.client.reply.integer(card as i64);
     Ok(())

@@ -410,15 +410,29 @@ pub fn rewrite(srv: &ServerState, client: &mut Client, argv: impl FnOnce() -> Ve
 /// call it while the key's shard is held, so it is ordered with the
 /// writes to that key. Inside EXEC or a script it joins their unit. A
 /// replica emits nothing of its own clients' commands.
-pub fn also(srv: &ServerState, client: &mut Client, db: usize, argv: Vec<Bytes>) {
+pub fn also(srv: &ServerState, client: &mut Client, db: usize, argv: &[Bytes]) {
     if !srv.propagator.is_active() || srv.repl.is_replica() && !client.is_master {
         return;
     }
-    if let Some(batch) = client.prop_batch.as_mut() {
-        batch.push((db, argv));
-        return;
+    if let Some(off) = emit_one(srv, client, db, argv) {
+        emitted(srv, client, off);
     }
-    client.prop_offset = srv.propagator.emit(db, std::iter::once(argv.as_slice()));
+}
+
+/// Emits one command, or adds it to the unit being collected (EXEC, a
+/// script): the offset it was emitted at, None when collected.
+fn emit_one(srv: &ServerState, client: &mut Client, db: usize, argv: &[Bytes]) -> Option<u64> {
+    if let Some(batch) = client.prop_batch.as_mut() {
+        batch.push((db, argv.to_vec()));
+        return None;
+    }
+    Some(srv.propagator.emit(db, std::iter::once(argv)))
+}
+
+/// Records where the client's last change ends in the stream (WAIT, and
+/// `appendfsync always` before its replies).
+fn emitted(srv: &ServerState, client: &mut Client, off: u64) {
+    client.prop_offset = off;
     client.prop_repl_offset = srv.propagator.repl_offset.load(Ordering::Acquire);
 }
 
@@ -450,16 +464,12 @@ pub fn command(srv: &ServerState, client: &mut Client, db: usize, name: &str, ar
         }
         // The common case, the command as it came: emitted from its
         // arguments without copying them.
-        None => {
-            if let Some(batch) = client.prop_batch.as_mut() {
-                batch.push((db, argv.to_vec()));
-                return;
-            }
-            srv.propagator.emit(db, std::iter::once(argv))
-        }
+        None => match emit_one(srv, client, db, argv) {
+            Some(off) => off,
+            None => return,
+        },
     };
-    client.prop_offset = off;
-    client.prop_repl_offset = srv.propagator.repl_offset.load(Ordering::Acquire);
+    emitted(srv, client, off);
 }
 
 /// Commands whose effect depends on the time they run (relative expire
@@ -547,8 +557,8 @@ pub fn transaction(srv: &ServerState, client: &mut Client, batch: Vec<(usize, Ve
     let first_db = batch[0].0;
     // (MULTI itself is emitted after the first SELECT: see `emit_in`.)
     if batch.len() == 1 {
-        client.prop_offset = srv.propagator.emit(first_db, [batch[0].1.as_slice()]);
-        client.prop_repl_offset = srv.propagator.repl_offset.load(Ordering::Acquire);
+        let off = srv.propagator.emit(first_db, [batch[0].1.as_slice()]);
+        emitted(srv, client, off);
         return;
     }
     let multi = [Bytes::from_static(b"MULTI")];
@@ -557,8 +567,8 @@ pub fn transaction(srv: &ServerState, client: &mut Client, batch: Vec<(usize, Ve
     let items = std::iter::once((Some(first_db), &multi[..]))
         .chain(batch.iter().map(|(db, argv)| (Some(*db), argv.as_slice())))
         .chain(std::iter::once((None, &exec[..])));
-    client.prop_offset = srv.propagator.emit_in(items);
-    client.prop_repl_offset = srv.propagator.repl_offset.load(Ordering::Acquire);
+    let off = srv.propagator.emit_in(items);
+    emitted(srv, client, off);
 }
 
 /// The server's own deletion of a key (expiry, eviction), as a DEL.

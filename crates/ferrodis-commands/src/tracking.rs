@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bytes::Bytes;
+use ferrodis_protocol::ReplyBuf;
 use parking_lot::Mutex;
 
 use crate::context::{Client, ClientShared, ServerState};
@@ -43,6 +44,18 @@ pub struct TrackInfo {
     /// 0: none.
     pub redirect: u64,
     pub prefixes: Vec<Bytes>,
+}
+
+impl TrackInfo {
+    /// The client invalidations go to as CLIENT GETREDIR, CLIENT LIST and
+    /// TRACKINGINFO report it: 0 for none, -1 when not tracking.
+    pub fn redirection(&self) -> i64 {
+        if self.on {
+            self.redirect as i64
+        } else {
+            -1
+        }
+    }
 }
 
 impl TrackingState {
@@ -164,7 +177,8 @@ pub fn remember<'a>(srv: &ServerState, client: &mut Client, keys: impl Iterator<
             .collect()
     };
     for (key, ids) in evicted {
-        notify_recorded(srv, Some(&mut *client), &key, ids);
+        let targets = ids.into_iter().map(|id| (id, false));
+        notify(srv, Some(&mut *client), &key, targets);
     }
 }
 
@@ -194,12 +208,6 @@ pub fn invalidate(srv: &ServerState, by: Option<&mut Client>, key: &[u8]) {
         .map(|id| (id, true))
         .chain(recorded.into_iter().map(|id| (id, false)));
     notify(srv, by, key, targets);
-}
-
-/// Tells the default-mode clients recorded for `key` (taken out of the
-/// table) that it changed.
-fn notify_recorded(srv: &ServerState, by: Option<&mut Client>, key: &[u8], ids: Vec<u64>) {
-    notify(srv, by, key, ids.into_iter().map(|id| (id, false)));
 }
 
 /// Sends `key`'s invalidation to each (client, whether it was found
@@ -283,7 +291,8 @@ fn message(
     srv: &ServerState,
     tracker: &ClientShared,
     payload: Payload<'_>,
-) -> Option<(std::sync::Arc<ClientShared>, Vec<u8>)> {
+) -> Option<(std::sync::Arc<ClientShared>, Bytes)> {
+    let mut f = ReplyBuf::new();
     let redirect = {
         let mut t = tracker.tracking.lock();
         if !t.on {
@@ -294,12 +303,14 @@ fn message(
             let id = t.redirect;
             drop(t);
             let me = srv.clients.get(tracker.id)?;
-            if tracker.resp.load(Ordering::Relaxed) >= 3 {
-                let mut f = b">2\r\n$21\r\ntracking-redir-broken\r\n".to_vec();
-                f.extend_from_slice(format!(":{id}\r\n").as_bytes());
-                return Some((me, f));
+            if tracker.resp.load(Ordering::Relaxed) < 3 {
+                return None;
             }
-            return None;
+            f.set_resp(3);
+            f.push(2);
+            f.bulk(b"tracking-redir-broken");
+            f.integer(id as i64);
+            return Some((me, f.take_bytes()));
         }
         t.redirect
     };
@@ -307,23 +318,26 @@ fn message(
     let to = srv
         .clients
         .get(if redirect != 0 { redirect } else { tracker.id })?;
-    let mut f = if to.resp.load(Ordering::Relaxed) >= 3 {
-        b">2\r\n$10\r\ninvalidate\r\n".to_vec()
+    f.set_resp(to.resp.load(Ordering::Relaxed));
+    if f.resp() == 3 {
+        f.push(2);
+        f.bulk(b"invalidate");
     } else if redirect != 0 && to.pubsub.subscribed() {
-        b"*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n".to_vec()
+        f.array(3);
+        f.bulk(b"message");
+        f.bulk(b"__redis__:invalidate");
     } else {
         return None;
-    };
+    }
     match payload {
         Payload::Key(k) => {
-            f.extend_from_slice(format!("*1\r\n${}\r\n", k.len()).as_bytes());
-            f.extend_from_slice(k);
-            f.extend_from_slice(b"\r\n");
+            f.array(1);
+            f.bulk(k);
         }
         // Null in the tracking client's protocol, as Redis writes it.
-        Payload::All => f.extend_from_slice(if tracker_resp3 { b"_\r\n" } else { b"$-1\r\n" }),
+        Payload::All => f.raw(if tracker_resp3 { b"_\r\n" } else { b"$-1\r\n" }),
     }
-    Some((to, f))
+    Some((to, f.take_bytes()))
 }
 
 /// Whether two prefixes overlap (one starts the other).

@@ -605,11 +605,7 @@ async fn wait_blocked(
 ) -> bool {
     let db = client.db;
     let id = client.id();
-    // A deadline past the clock's range (a timeout near 2^63 ms) never
-    // comes: the client waits until served, as in Redis.
-    let mut deadline = req
-        .timeout
-        .and_then(|t| tokio::time::Instant::now().checked_add(t));
+    let mut deadline = deadline_after(req.timeout);
     srv.blocking.register(db, &req.keys, id);
     client
         .shared
@@ -735,8 +731,14 @@ fn rewait(
     if !req.postponed {
         wake.notify();
     }
-    req.timeout
-        .and_then(|t| tokio::time::Instant::now().checked_add(t))
+    deadline_after(req.timeout)
+}
+
+/// When a wait of `timeout` from now ends. A deadline past the clock's
+/// range (a timeout near 2^63 ms) never comes: the client waits until
+/// served, as in Redis.
+fn deadline_after(timeout: Option<Duration>) -> Option<tokio::time::Instant> {
+    timeout.and_then(|t| tokio::time::Instant::now().checked_add(t))
 }
 
 /// A blocked command's timeout: its fixed reply, or (WAIT) one more run
