@@ -739,9 +739,15 @@ fn randomized_keyspace_sequence() {
     d.normalize(sort_keys);
     let keys = ["k0", "k1", "k2", "k3", "k4", "k5"];
     let base_s = now_ms() / 1000;
+    // Relative TTLs are all distinct, 100 s apart at least: two relative
+    // expires of one nominal value compare equal or not (GT, LT) depending
+    // on whether a millisecond ticked between them, on each server apart.
+    // Absolute ones sit 50 s off that grid for the same reason.
+    let mut step = 0u64;
     d.random(3000, move |rng| {
         let k = |rng: &mut rand::rngs::StdRng| keys[rng.gen_range(0..keys.len())].to_string();
-        let ttl = (rng.gen_range(1..=9) * 1000).to_string();
+        step += 1;
+        let ttl = (rng.gen_range(1..=9) * 1_000_000 + step * 100).to_string();
         let cond = ["", "NX", "XX", "GT", "LT"][rng.gen_range(0..5)];
         let mut argv: Vec<String> = match rng.gen_range(0..24) {
             0..=3 => vec!["SET".into(), k(rng), rng.gen_range(0..20).to_string()],
@@ -766,7 +772,7 @@ fn randomized_keyspace_sequence() {
             13 => vec![
                 "EXPIREAT".into(),
                 k(rng),
-                (base_s + rng.gen_range(1..=9) * 1000).to_string(),
+                (base_s + rng.gen_range(1..=9) * 1_000_000 + 50).to_string(),
                 cond.into(),
             ],
             14 => vec!["EXPIRE".into(), k(rng), "-1".into(), cond.into()],
