@@ -108,3 +108,30 @@ fn without_a_file_rewrite_fails_like_redis() {
         );
     }
 }
+
+/// The directives added with HyperLogLog, client-side caching and the
+/// shutdown's replica wait: defaults, values and errors as Redis's.
+#[test]
+fn new_directives_match_redis() {
+    let mut d = crate::common::Diff::new();
+    for name in [
+        "hll-sparse-max-bytes",
+        "tracking-table-max-keys",
+        "shutdown-timeout",
+    ] {
+        d.script(&[
+            &["CONFIG", "GET", name],
+            &["CONFIG", "SET", name, "1234"],
+            &["CONFIG", "GET", name],
+            &["CONFIG", "SET", name, "-1"],
+            &["CONFIG", "SET", name, "x"],
+            &["CONFIG", "SET", name, "0"],
+            &["CONFIG", "GET", name],
+        ]);
+    }
+    d.script(&[
+        &["CONFIG", "SET", "hll-sparse-max-bytes", "2k"],
+        &["CONFIG", "GET", "hll-sparse-max-bytes"],
+    ]);
+    d.finish();
+}

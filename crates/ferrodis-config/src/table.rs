@@ -443,7 +443,7 @@ static TABLE: &[DirectiveSpec] = &[
     DirectiveSpec {
         name: "shutdown-timeout",
         aliases: &[],
-        kind: Kind::Int { min: 0, max: i64::MAX },
+        kind: Kind::Int { min: 0, max: I32MAX },
         default: "10",
         mutability: Mutability::Mutable,
         doc: "Seconds a shutdown waits, with writes paused, for lagging replicas to catch up (0: no wait).",
